@@ -1,0 +1,45 @@
+/**
+ * The quick start: start the local emulator on a free port, call CreateBackupDownloadTask through the
+ * generated client exactly as a consuming project would (`import ... from "tcgen/mongodb"`), and
+ * print what went over the wire and the typed result. Needs no cloud account.
+ */
+import { createMongodbClient, TencentCloudApiError } from "tcgen/mongodb";
+import { mongodbMock } from "../generated/mongodb/mock.js";
+import { startMockServer } from "../runtime/mock.js";
+
+const mock = await startMockServer(mongodbMock);
+console.log(`emulator: ${mongodbMock.service} ${mongodbMock.version} on ${mock.url}\n`);
+
+try {
+  const mongodb = createMongodbClient({
+    credentials: mock.credentials,
+    region: "ap-guangzhou",
+    endpoint: mock.url,
+    // Show exactly what leaves the process.
+    fetch: async (request) => {
+      console.log(`sent: ${request.method} ${request.url}`);
+      for (const [name, value] of request.headers) console.log(`  ${name}: ${value}`);
+      console.log(`  body: ${await request.clone().text()}\n`);
+      return fetch(request);
+    },
+  });
+
+  const { Tasks, RequestId } = await mongodb.createBackupDownloadTask({
+    InstanceId: "cmgo-dygv1rnp",
+    BackupName: "cmgo-dygv1rnp_2021-03-26 10:44",
+    BackupSets: [{ ReplicaSetId: "cmgo-dygv1rnp_0" }],
+  });
+  console.log(`result: RequestId ${RequestId}`);
+  for (const task of Tasks) console.log(`  replica set ${task.ReplicaSetId}: Status ${task.Status}`);
+
+  // A typed error from the same emulator: a wrong key is refused the way Tencent refuses it.
+  const wrongKey = createMongodbClient({ credentials: { ...mock.credentials, secretKey: "not-the-key" }, endpoint: mock.url });
+  await wrongKey
+    .createBackupDownloadTask({ InstanceId: "cmgo-dygv1rnp", BackupName: "x", BackupSets: [{ ReplicaSetId: "cmgo-dygv1rnp_0" }] })
+    .catch((error: unknown) => {
+      if (!(error instanceof TencentCloudApiError)) throw error;
+      console.log(`\nwith a wrong secret key: ${error.name} ${error.code} (RequestId ${error.requestId})`);
+    });
+} finally {
+  await mock.close();
+}

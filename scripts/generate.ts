@@ -1,0 +1,107 @@
+/**
+ * The generator: load → check → model → emit → write, for every spec given. All specs are loaded and
+ * checked before anything is emitted, and everything is emitted before anything is written.
+ */
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { checkSpec } from "./check.js";
+import { emitService, TEMPLATE_FILES, type Templates } from "./emit.js";
+import { loadSpec } from "./load.js";
+import { buildModel, type ServiceModel } from "./model.js";
+import { SpecError, type SpecProblem } from "./problems.js";
+import { packageRoot } from "./package-root.js";
+import { findStaleFiles, writeAtomically } from "./write.js";
+
+export interface GenerateOptions {
+  /** A spec file, or a directory searched recursively for `*.yaml` / `*.yml`. */
+  readonly spec: string;
+  /** The output directory; each service gets `<out>/<service>/`. */
+  readonly out: string;
+  /** Compare with the files on disk instead of writing. */
+  readonly check?: boolean;
+  /** Paths in messages and headers are relative to this directory. */
+  readonly cwd?: string;
+  /** Override the runtime's module specifier in generated imports. */
+  readonly runtimeImport?: string;
+}
+
+export interface GenerateResult {
+  /** `<service>/<file>` of every generated file. */
+  readonly files: readonly string[];
+  /** With `check`: the out-of-date files (empty when up to date). */
+  readonly stale: readonly { file: string; reason: string }[];
+}
+
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const specPath = path.resolve(cwd, options.spec);
+  const outDir = path.resolve(cwd, options.out);
+  const specFiles = await findSpecFiles(specPath, cwd);
+
+  const problems: SpecProblem[] = [];
+  const loaded: { model: ServiceModel; value: unknown }[] = [];
+  for (const file of specFiles) {
+    const displayPath = path.relative(cwd, file).split(path.sep).join("/");
+    try {
+      const spec = await loadSpec(file, displayPath);
+      checkSpec(spec, file);
+      loaded.push({ model: buildModel(spec), value: spec.value });
+    } catch (error) {
+      if (!(error instanceof SpecError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  const services = new Map<string, string>();
+  for (const { model } of loaded) {
+    const other = services.get(model.service);
+    if (other !== undefined) {
+      problems.push({ file: model.specPath, line: 1, col: 1, message: `service "${model.service}" is also defined by ${other}; one version per service can be generated` });
+    }
+    services.set(model.service, model.specPath);
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+
+  const templates = await loadTemplates();
+  const files = new Map<string, string>();
+  for (const { model, value } of loaded) {
+    const runtimeImport = options.runtimeImport ?? defaultRuntimeImport(path.join(outDir, model.service));
+    for (const [name, text] of await emitService(model, value, templates, { runtimeImport })) files.set(name, text);
+  }
+
+  if (options.check) return { files: [...files.keys()], stale: await findStaleFiles(outDir, files) };
+  await writeAtomically(outDir, files);
+  return { files: [...files.keys()], stale: [] };
+}
+
+async function findSpecFiles(specPath: string, cwd: string): Promise<string[]> {
+  const info = await stat(specPath).catch(() => undefined);
+  const shown = path.relative(cwd, specPath) || ".";
+  if (!info) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no such spec file or directory" }]);
+  if (info.isFile()) return [specPath];
+  const found = (await readdir(specPath, { recursive: true }))
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => path.join(specPath, name))
+    .sort();
+  if (found.length === 0) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no *.yaml spec files in this directory" }]);
+  return found;
+}
+
+async function loadTemplates(): Promise<Templates> {
+  const dir = path.join(packageRoot(), "templates");
+  const templates: Record<string, string> = {};
+  for (const name of ["header", ...TEMPLATE_FILES]) templates[name] = await readFile(path.join(dir, `${name}.hbs`), "utf8");
+  return templates;
+}
+
+/**
+ * Inside tcgen's own source tree the generated code imports the runtime by relative path (so it
+ * compiles alongside it into dist/); anywhere else it imports the published package.
+ */
+function defaultRuntimeImport(serviceDir: string): string {
+  const root = packageRoot();
+  const runtimeSource = path.join(root, "runtime", "index.ts");
+  if (!serviceDir.startsWith(root + path.sep) || !existsSync(runtimeSource)) return "tcgen/runtime";
+  const relative = path.relative(serviceDir, path.join(root, "runtime", "index.js")).split(path.sep).join("/");
+  return relative.startsWith(".") ? relative : `./${relative}`;
+}

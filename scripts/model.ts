@@ -1,0 +1,166 @@
+/**
+ * Stage 3, model: the checked spec reduced to exactly what the templates need, with names decided
+ * once here. Pure; assumes `checkSpec` passed.
+ */
+import { isObject } from "./check.js";
+import type { LoadedSpec } from "./load.js";
+
+export interface ErrorCodeModel {
+  readonly code: string;
+  readonly description: string;
+}
+
+export interface ExampleModel {
+  readonly name: string;
+  readonly summary: string | undefined;
+  readonly request: unknown;
+  readonly response: unknown;
+}
+
+export interface ActionModel {
+  /** `CreateBackupDownloadTask` (the `X-TC-Action`). */
+  readonly action: string;
+  /** `createBackupDownloadTask`. */
+  readonly methodName: string;
+  /** `/CreateBackupDownloadTask`, the pseudo-path in the spec and in `paths` of schema.ts. */
+  readonly path: string;
+  readonly rateLimit: number;
+  readonly summary: string;
+  readonly description: string | undefined;
+  readonly deprecated: boolean;
+  /** Schema names under `components.schemas`. */
+  readonly requestSchema: string;
+  readonly responseSchema: string;
+  /** The action's documented codes, in spec order. */
+  readonly errors: readonly ErrorCodeModel[];
+  readonly examples: readonly ExampleModel[];
+}
+
+export interface EnumMemberModel {
+  readonly name: string;
+  readonly value: string | number;
+  readonly description: string | undefined;
+}
+
+export interface EnumModel {
+  /** `BackupDownloadTaskStatusStatus`: the schema name then the property name. */
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly members: readonly EnumMemberModel[];
+}
+
+export interface ServiceModel {
+  readonly specPath: string;
+  readonly service: string;
+  /** `Mongodb`: the PascalCase service name used in type and factory names. */
+  readonly serviceName: string;
+  readonly version: string;
+  readonly title: string;
+  readonly description: string | undefined;
+  readonly endpoint: string;
+  /** The servers after the first, e.g. `https://mongodb.{region}.tencentcloudapi.com`. */
+  readonly endpointTemplates: readonly string[];
+  readonly actions: readonly ActionModel[];
+  readonly commonErrors: readonly ErrorCodeModel[];
+  readonly schemaNames: readonly string[];
+  readonly enums: readonly EnumModel[];
+}
+
+type Json = Record<string, unknown>;
+
+export function buildModel(spec: LoadedSpec): ServiceModel {
+  const root = spec.value as Json;
+  const info = root["info"] as Json;
+  const servers = root["servers"] as Json[];
+  const service = root["x-tc-service"] as string;
+  const schemas = (root["components"] as Json)["schemas"] as Json;
+
+  const actions = Object.entries(root["paths"] as Json).map(([path, item]) =>
+    buildAction(root, path, (item as Json)["post"] as Json),
+  );
+  actions.sort((a, b) => compare(a.action, b.action));
+
+  return {
+    specPath: spec.displayPath,
+    service,
+    serviceName: service[0]!.toUpperCase() + service.slice(1),
+    version: root["x-tc-version"] as string,
+    title: info["title"] as string,
+    description: optionalText(info["description"]),
+    endpoint: (servers[0]!["url"] as string).replace(/\/$/, ""),
+    endpointTemplates: servers.slice(1).map((s) => (s["url"] as string).replace(/\/$/, "")),
+    actions,
+    commonErrors: errorList(root["x-tc-common-errors"]),
+    schemaNames: Object.keys(schemas),
+    enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema)),
+  };
+}
+
+function buildAction(root: Json, path: string, op: Json): ActionModel {
+  const action = op["x-tc-action"] as string;
+  const requestMedia = ((op["requestBody"] as Json)["content"] as Json)["application/json"] as Json;
+  const responseMedia = (((op["responses"] as Json)["200"] as Json)["content"] as Json)["application/json"] as Json;
+  const envelope = ((responseMedia["schema"] as Json)["properties"] as Json)["Response"] as Json;
+  const successRef = ((envelope["anyOf"] as Json[])[0] as Json)["$ref"] as string;
+
+  const requestExamples = isObject(requestMedia["examples"]) ? requestMedia["examples"] : {};
+  const responseExamples = isObject(responseMedia["examples"]) ? responseMedia["examples"] : {};
+  const examples = Object.entries(requestExamples).map(([name, example]) => ({
+    name,
+    summary: optionalText((example as Json)["summary"]),
+    request: (example as Json)["value"],
+    response: (responseExamples[name] as Json)["value"],
+  }));
+
+  return {
+    action,
+    methodName: action[0]!.toLowerCase() + action.slice(1),
+    path,
+    rateLimit: op["x-tc-rate-limit"] as number,
+    summary: (op["summary"] as string).trim(),
+    description: optionalText(op["description"]),
+    deprecated: op["deprecated"] === true,
+    requestSchema: schemaName((requestMedia["schema"] as Json)["$ref"] as string),
+    responseSchema: schemaName(successRef),
+    errors: errorList(op["x-tc-errors"]),
+    examples,
+  };
+}
+
+function enumsOf(schemaName: string, schema: unknown): EnumModel[] {
+  if (!isObject(schema) || !isObject(schema["properties"])) return [];
+  return Object.entries(schema["properties"]).flatMap(([property, node]) => {
+    // An enum property, or a list of enum values (e.g. a status filter).
+    const target = isObject(node) && node["type"] === "array" && isObject(node["items"]) ? node["items"] : node;
+    if (!isObject(target) || !Array.isArray(target["enum"]) || !Array.isArray(target["x-enum-varnames"])) return [];
+    const values = target["enum"] as (string | number)[];
+    const names = target["x-enum-varnames"] as string[];
+    const descriptions = Array.isArray(target["x-enum-descriptions"]) ? (target["x-enum-descriptions"] as unknown[]) : [];
+    return [
+      {
+        name: `${schemaName}${property}`,
+        description: optionalText(target["description"]) ?? optionalText((node as Json)["description"]),
+        members: values.map((value, i) => ({ name: names[i]!, value, description: optionalText(descriptions[i]) })),
+      },
+    ];
+  });
+}
+
+function errorList(list: unknown): ErrorCodeModel[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((e) => ({ code: (e as Json)["code"] as string, description: ((e as Json)["description"] as string).trim() }));
+}
+
+function schemaName(ref: string): string {
+  return ref.slice("#/components/schemas/".length);
+}
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+}
+
+/** Code-point order, independent of the machine's locale, so output is byte-for-byte stable. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
