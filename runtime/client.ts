@@ -23,7 +23,7 @@ export interface ServiceDescriptor {
   readonly version: string;
   /** The default endpoint (the spec's first server). */
   readonly endpoint: string;
-  /** Pseudo-path (`/CreateBackupDownloadTask`) → action (`x-tc-action`). */
+  /** Pseudo-path (`/DescribeInstances`) → action (`x-tc-action`). */
   readonly actions: Readonly<Record<string, string>>;
 }
 

@@ -18,7 +18,7 @@ export class TencentCloudApiError<Code extends string = string> extends Error {
   readonly requestId: string | undefined;
   /** The `X-TC-TraceId` response header, when present. */
   readonly traceId: string | undefined;
-  /** The action that was called, e.g. `CreateBackupDownloadTask`. */
+  /** The action that was called, e.g. `DescribeInstances`. */
   readonly action: string;
 
   constructor(fields: {

@@ -32,7 +32,7 @@ const HOST = "host";
  */
 const MAX_TIMESTAMP = 253_402_300_799;
 const SECONDS_PER_DAY = 86_400;
-/** Service names are product codes (`cvm`, `mongodb`); `/` or spaces would corrupt the credential scope. */
+/** Service names are product codes (`cvm`, `cbs`); `/` or spaces would corrupt the credential scope. */
 const SERVICE_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** RFC 9110 token, lowercased: what may appear as a header name. */
@@ -59,11 +59,11 @@ export interface Tc3Credentials {
 export interface Tc3Request {
   /** "POST" or "GET" (uppercase on the wire; signed uppercased). */
   method: string;
-  /** The Host header exactly as sent, e.g. "mongodb.tencentcloudapi.com" or "127.0.0.1:9000". */
+  /** The Host header exactly as sent, e.g. "cvm.tencentcloudapi.com" or "127.0.0.1:9000". */
   host: string;
   /** The Content-Type exactly as sent: `application/json` and `application/json; charset=utf-8` sign differently. */
   contentType: string;
-  /** Further headers to sign besides content-type and host, e.g. `{ "X-TC-Action": "CreateBackupDownloadTask" }`; names case-insensitive. */
+  /** Further headers to sign besides content-type and host, e.g. `{ "X-TC-Action": "DescribeInstances" }`; names case-insensitive. */
   signedHeaders?: Readonly<Record<string, string>>;
   /** Canonical query string exactly as sent (no leading "?"); "" / undefined for POST. */
   query?: string;
@@ -71,7 +71,7 @@ export interface Tc3Request {
   payload: string | Uint8Array;
   /** UNIX seconds, the value sent as X-TC-Timestamp. */
   timestamp: number;
-  /** The product, e.g. "mongodb"; never derived from the host, so custom endpoints sign correctly. */
+  /** The product, e.g. "cvm"; never derived from the host, so custom endpoints sign correctly. */
   service: string;
   credentials: Tc3Credentials;
 }
@@ -139,7 +139,7 @@ export function signTc3(request: Tc3Request): Tc3Signature {
  * kDate → kService → kSigning for one secret key, UTC date and service. Cached; returns a copy, so a
  * caller that scribbles on the buffer cannot poison later signatures.
  */
-export function deriveTc3SigningKey(secretKey: string, date: string, service: string): Buffer {
+export function deriveTc3SigningKey(secretKey: string, date: string, service: string): Uint8Array {
   if (typeof secretKey !== "string" || secretKey === "") {
     throw new TypeError("TC3: secretKey must be a non-empty string");
   }
@@ -165,6 +165,7 @@ export function tc3Date(timestamp: number): string {
   }
   return lastDate;
 }
+
 /**
  * `name:value\n` lines sorted by name, and the `;`-joined names. Names are lowercased, values trimmed
  * and lowercased (the spec's rule, which is why `X-TC-Action: DescribeInstances` signs as
@@ -252,7 +253,7 @@ function assertCredentials(credentials: Tc3Credentials): void {
 function assertService(service: string): void {
   if (typeof service !== "string" || !SERVICE_PATTERN.test(service)) {
     throw new TypeError(
-      'TC3: service must be a non-empty lowercase product name such as "mongodb" (letters, digits, "-", "_")',
+      'TC3: service must be a non-empty lowercase product name such as "cvm" (letters, digits, "-", "_")',
     );
   }
 }

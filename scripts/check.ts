@@ -54,7 +54,7 @@ function checkTopLevel(root: Json, filePath: string, report: Report): void {
   }
   const service = root["x-tc-service"];
   if (typeof service !== "string" || !SERVICE.test(service)) {
-    report("/x-tc-service", `"x-tc-service" must be the lowercase service name signed in TC3 (e.g. mongodb), got ${JSON.stringify(service)}`);
+    report("/x-tc-service", `"x-tc-service" must be the lowercase service name signed in TC3 (e.g. cvm), got ${JSON.stringify(service)}`);
   }
   const version = root["x-tc-version"];
   if (typeof version !== "string" || !VERSION.test(version)) {
@@ -179,7 +179,7 @@ function walkSchemas(node: unknown, report: Report, pointer = ""): void {
 function checkPaths(root: Json, report: Report): void {
   const paths = root["paths"];
   if (!isObject(paths) || Object.keys(paths).length === 0) {
-    report("/paths", `"paths" must hold one pseudo-path per action, e.g. /CreateBackupDownloadTask`);
+    report("/paths", `"paths" must hold one pseudo-path per action, e.g. /DescribeInstances`);
     return;
   }
   const methods = new Map<string, string>();

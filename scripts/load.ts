@@ -71,7 +71,11 @@ function childOf(node: unknown, segment: string): { node: unknown; offset: numbe
     const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === segment);
     if (!pair) return undefined;
     const valueNode = pair.value as Node | null;
-    return { node: valueNode, offset: valueNode?.range?.[0] ?? (pair.key as Node | null)?.range?.[0] };
+    const keyOffset = (pair.key as Node | null)?.range?.[0];
+    // A scalar or flow collection is reported where the value is; a block mapping or list where its
+    // key is, since it only starts on the next line.
+    const sameLine = isScalar(valueNode) || ((isMap(valueNode) || isSeq(valueNode)) && valueNode.flow === true);
+    return { node: valueNode, offset: sameLine ? valueNode?.range?.[0] : keyOffset ?? valueNode?.range?.[0] };
   }
   if (isSeq(node)) {
     const item = node.items[Number(segment)] as Node | undefined;

@@ -18,11 +18,11 @@ export interface ExampleModel {
 }
 
 export interface ActionModel {
-  /** `CreateBackupDownloadTask` (the `X-TC-Action`). */
+  /** `DescribeInstances` (the `X-TC-Action`). */
   readonly action: string;
-  /** `createBackupDownloadTask`. */
+  /** `describeInstances`. */
   readonly methodName: string;
-  /** `/CreateBackupDownloadTask`, the pseudo-path in the spec and in `paths` of schema.ts. */
+  /** `/DescribeInstances`, the pseudo-path in the spec and in `paths` of schema.ts. */
   readonly path: string;
   readonly rateLimit: number;
   readonly summary: string;
@@ -43,7 +43,7 @@ export interface EnumMemberModel {
 }
 
 export interface EnumModel {
-  /** `BackupDownloadTaskStatusStatus`: the schema name then the property name. */
+  /** `InstanceInstanceState`: the schema name then the property name. */
   readonly name: string;
   readonly description: string | undefined;
   readonly members: readonly EnumMemberModel[];
@@ -52,13 +52,13 @@ export interface EnumModel {
 export interface ServiceModel {
   readonly specPath: string;
   readonly service: string;
-  /** `Mongodb`: the PascalCase service name used in type and factory names. */
+  /** `Cvm`: the PascalCase service name used in type and factory names. */
   readonly serviceName: string;
   readonly version: string;
   readonly title: string;
   readonly description: string | undefined;
   readonly endpoint: string;
-  /** The servers after the first, e.g. `https://mongodb.{region}.tencentcloudapi.com`. */
+  /** The servers after the first, e.g. `https://cvm.{region}.tencentcloudapi.com`. */
   readonly endpointTemplates: readonly string[];
   readonly actions: readonly ActionModel[];
   readonly commonErrors: readonly ErrorCodeModel[];

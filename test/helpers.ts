@@ -1,0 +1,45 @@
+/** Shared by the tests: paths, a scratch directory inside the repo, and running the CLI for real. */
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * A fresh directory under test/.tmp (git-ignored). Inside the repo so that generated code there
+ * imports the runtime by relative path, as generated/ does.
+ */
+export async function scratchDir(prefix: string): Promise<string> {
+  const base = path.join(repoRoot, "test", ".tmp");
+  await mkdir(base, { recursive: true });
+  return mkdtemp(path.join(base, `${prefix}-`));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tcgen <args>` from source (through tsx) in `cwd`, like `npm run generate` does. */
+export async function runCli(args: string[], cwd = repoRoot): Promise<CliResult> {
+  const entry = path.join(repoRoot, "scripts", "tcgen.ts");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", entry, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== "number") throw error;
+    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** 1-based line and column of the first occurrence of `needle` in `text`. */
+export function positionIn(text: string, needle: string): { line: number; col: number } {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`"${needle}" is not in the text`);
+  const before = text.slice(0, index).split("\n");
+  return { line: before.length, col: before[before.length - 1]!.length + 1 };
+}
