@@ -1,5 +1,6 @@
 /**
- * TC3-HMAC-SHA256 against every vector of the shared reference (each intermediate value), the two
+ * TC3-HMAC-SHA256 against every vector of test/fixtures/tc3-test-vectors.json (each intermediate
+ * value; a copy of the project's reference vectors, whose `source` fields say where each comes from), the two
  * published examples of tencent-api3.md spelled out, and the rules the vectors do not pin down.
  */
 import { createHash, createHmac } from "node:crypto";
@@ -10,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { deriveTc3SigningKey, signTc3, tc3Date, type Tc3Request } from "../runtime/signing.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const VECTORS_PATH = resolve(repoRoot, "../shared/reference/data/tc3-test-vectors.json");
+const VECTORS_PATH = resolve(repoRoot, "test/fixtures/tc3-test-vectors.json");
 
 interface VectorInputs {
   secretId: string;
