@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parse } from "yaml";
 import {
   createMongodbClient,
@@ -13,8 +13,11 @@ import {
   mongodbErrorDescriptions,
   TencentCloudApiError,
   TencentCloudTransportError,
+  type CreateBackupDownloadTaskErrorCode,
   type CreateBackupDownloadTaskRequest,
+  type MongodbErrorCode,
 } from "../generated/mongodb/index.js";
+import { TencentCloudApiError as RuntimeApiError } from "../runtime/index.js";
 import { mongodbMock } from "../generated/mongodb/mock.js";
 import { startMockServer, type MockAnswer, type RunningMock } from "../runtime/mock.js";
 import { TCGEN_VERSION } from "../runtime/version.js";
@@ -127,6 +130,18 @@ describe("errors", () => {
     expect(apiError.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(apiError.traceId).toMatch(/^[0-9a-f-]{36}$/);
     expect(mongodbErrorDescriptions[code as keyof typeof mongodbErrorDescriptions]).toEqual(expect.any(String));
+  });
+
+  it("instanceof narrows code to the service's documented codes; the guard to the action's", async () => {
+    answer = { error: { code: "InvalidParameterValue.NotFoundInstance", message: "no such instance" } };
+    const error: unknown = await client().createBackupDownloadTask(input).catch((e: unknown) => e);
+    if (!(error instanceof TencentCloudApiError)) throw new Error("expected a TencentCloudApiError");
+    expectTypeOf(error.code).toEqualTypeOf<MongodbErrorCode | (string & {})>();
+    if (!isCreateBackupDownloadTaskError(error)) throw new Error("expected the action's error");
+    expectTypeOf(error.code).toEqualTypeOf<CreateBackupDownloadTaskErrorCode | (string & {})>();
+    // One class at run time: the runtime's export and the service's typed export are the same.
+    expect(error).toBeInstanceOf(RuntimeApiError);
+    expect(TencentCloudApiError).toBe(RuntimeApiError);
   });
 
   it("covers the five documented and 38 common codes", () => {

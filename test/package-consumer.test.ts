@@ -19,6 +19,8 @@ const run = promisify(execFile);
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const tscBin = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+/** Consumers may compile our output with TypeScript 7 (the native compiler) while we generate with 5.x. */
+const TYPESCRIPT_7 = "typescript@7.0.2";
 
 /** Packing builds (prepare) and installing may hit the registry: be generous. */
 const SETUP_TIMEOUT = 240_000;
@@ -248,6 +250,7 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
   let tarballBytes = 0;
   let entryCount: number | undefined;
   let installed: string[] = [];
+  let ts7Bin = "";
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), "tcgen-consumer-"));
@@ -294,6 +297,16 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     await writeFile(path.join(consumerDir, "run.mjs"), RUN_MJS);
     await writeFile(path.join(consumerDir, "tsconfig.nodenext.json"), tsconfig("nodenext", "nodenext", ["main.ts", "wrong.ts"]));
     await writeFile(path.join(consumerDir, "tsconfig.bundler.json"), tsconfig("esnext", "bundler", ["main.ts", "wrong.ts"]));
+
+    // 4. TypeScript 7 in a directory of its own, so it does not count as one of the consumer's packages.
+    const ts7Dir = path.join(workDir, "ts7");
+    await mkdir(ts7Dir);
+    await writeFile(path.join(ts7Dir, "package.json"), '{ "name": "ts7", "private": true }\n');
+    const ts7 = await timed("npm install typescript@7", () =>
+      exec("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", TYPESCRIPT_7], ts7Dir),
+    );
+    if (ts7.code !== 0) throw new Error(describeOutcome(`npm install ${TYPESCRIPT_7}`, ts7));
+    ts7Bin = path.join(ts7Dir, "node_modules", "typescript", "bin", "tsc");
   }, SETUP_TIMEOUT);
 
   afterAll(async () => {
@@ -321,6 +334,16 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
       exec(process.execPath, [tscBin, "-p", config, "--pretty", "false"], consumerDir),
     );
     expect(outcome.code, describeOutcome(`tsc -p ${config}`, outcome)).toBe(0);
+  });
+
+  it.each([
+    ["nodenext", "tsconfig.nodenext.json"],
+    ["bundler", "tsconfig.bundler.json"],
+  ])(`type-checks the consumer with ${TYPESCRIPT_7} too, moduleResolution %s`, async (resolution, config) => {
+    const outcome = await timed(`tsc 7 (${resolution})`, () =>
+      exec(process.execPath, [ts7Bin, "-p", config, "--pretty", "false"], consumerDir),
+    );
+    expect(outcome.code, describeOutcome(`tsc 7 -p ${config}`, outcome)).toBe(0);
   });
 
   it("runs with node against the emulator: a typed result and a TencentCloudApiError", async () => {

@@ -92,9 +92,5 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
 }
 
 // Referenced by the TSDoc above.
-export type {
-  CredentialsError,
-  TencentCloudApiError,
-  TencentCloudTransportError,
-} from "../../runtime/index.js";
-export type { CreateBackupDownloadTaskErrorCode } from "./errors.js";
+export type { CredentialsError, TencentCloudTransportError } from "../../runtime/index.js";
+export type { CreateBackupDownloadTaskErrorCode, TencentCloudApiError } from "./errors.js";

@@ -14,5 +14,5 @@ export * from "./enums.js";
 export * from "./errors.js";
 export { mongodbService } from "./service.js";
 export type { components, operations, paths } from "./schema.js";
-export { CredentialsError, TencentCloudApiError, TencentCloudTransportError } from "../../runtime/index.js";
+export { CredentialsError, TencentCloudTransportError } from "../../runtime/index.js";
 export type { CallOptions, Credentials, Language } from "../../runtime/index.js";
