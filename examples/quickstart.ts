@@ -4,11 +4,10 @@
  * print what went over the wire and the typed result. Needs no cloud account.
  */
 import { BackupDownloadTaskStatusStatus, createMongodbClient, TencentCloudApiError } from "tcgen/mongodb";
-import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMockServer } from "../runtime/mock.js";
+import { startMock } from "tcgen/mock";
 
-const mock = await startMockServer(mongodbMock);
-console.log(`emulator: ${mongodbMock.service} ${mongodbMock.version} on ${mock.url}\n`);
+const mock = await startMock();
+console.log(`emulator: mongodb 2019-07-25 on ${mock.url}\n`);
 
 try {
   const mongodb = createMongodbClient({

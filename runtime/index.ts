@@ -7,4 +7,7 @@ export { CredentialsError, TencentCloudApiError, TencentCloudTransportError } fr
 export { deriveTc3SigningKey, signTc3, tc3Date } from "./signing.js";
 export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./signing.js";
 export { TCGEN_VERSION } from "./version.js";
-export type { MockAnswer, MockCall, MockHandler, MockOptions, MockRequestRecord, MockServiceDefinition, RunningMock } from "./mock.js";
+export type { MockActionDefinition, MockAnswer, MockCall, MockHandler, MockOptions, MockRequestRecord, MockRoute, MockServiceDefinition, MockValidation, RunningMock } from "./mock/server.js";
+export type { MockFaults, ScriptedFault } from "./mock/faults.js";
+export { flattenParams, toQueryString, unflattenParams } from "./wire.js";
+export type { ParamShape } from "./wire.js";

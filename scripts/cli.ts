@@ -2,24 +2,26 @@
  * `tcgen`: the command line. `generate` runs the generator; `mock` serves a generated service on
  * loopback. Exit codes: 0 done, 1 spec problems or stale files, 2 wrong usage.
  */
-import { readdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { UsageError } from "./usage-error.js";
 
 const USAGE = `usage:
   tcgen generate [--spec <file|dir>] [--out <dir>] [--check] [--runtime-import <specifier>]
       Generate typed clients from OpenAPI specs (default --spec spec --out generated).
       --check writes nothing and exits 1 naming each file that is not what the spec generates.
-  tcgen mock [--service <name>] [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>]
-      Serve a generated service on loopback (default 127.0.0.1, a free port) until SIGINT/SIGTERM.`;
+  tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
+      Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM.
+      faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
+              --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --task-ms <ms>  --seed <n>`;
 
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === "generate") return await runGenerate(rest);
-    if (command === "mock") return await runMock(rest);
+    // The emulator lives with the services' hand-written behaviour, outside the generic generator.
+    if (command === "mock") return await (await import("../mock/cli.js")).runMock(rest);
     if (command === "help" || command === "--help" || command === "-h") {
       console.log(USAGE);
       return 0;
@@ -77,50 +79,4 @@ async function runGenerate(args: string[]): Promise<number> {
     console.error(`tcgen: ${error.problems.length} problem(s); nothing was written`);
     return 1;
   }
-}
-
-async function runMock(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      service: { type: "string" },
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      "secret-id": { type: "string" },
-      "secret-key": { type: "string" },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
-  if (Boolean(values["secret-id"]) !== Boolean(values["secret-key"])) throw new UsageError("--secret-id and --secret-key go together");
-
-  const generatedDir = new URL("../generated/", import.meta.url);
-  const services = readdirSync(generatedDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith(".")).map((d) => d.name);
-  const service = values.service ?? (services.length === 1 ? services[0] : undefined);
-  if (service === undefined || !services.includes(service)) {
-    throw new UsageError(values.service ? `no generated service "${values.service}" (have: ${services.join(", ")})` : `choose --service (have: ${services.join(", ")})`);
-  }
-  const [{ startMockServer }, definitionModule] = await Promise.all([
-    import("../runtime/mock.js"),
-    import(new URL(`${service}/mock.js`, generatedDir).href) as Promise<Record<string, unknown>>,
-  ]);
-  const definition = definitionModule[`${service}Mock`] as import("../runtime/mock.js").MockServiceDefinition;
-  const mock = await startMockServer(definition, {
-    port,
-    host: values.host,
-    ...(values["secret-id"] && values["secret-key"] ? { credentials: { secretId: values["secret-id"], secretKey: values["secret-key"] } } : {}),
-  });
-  console.log(`tcgen mock: ${definition.service} ${definition.version} listening on ${mock.url}`);
-  console.log(`  endpoint:   ${mock.url}`);
-  console.log(`  secret id:  ${mock.credentials.secretId}`);
-  console.log(`  secret key: ${values["secret-key"] ? "(as given)" : mock.credentials.secretKey}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  await mock.close();
-  console.log("tcgen mock: stopped");
-  return 0;
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMockServer } from "../runtime/mock.js";
+import { startMockServer } from "../runtime/mock/server.js";
 
 const run = promisify(execFile);
 

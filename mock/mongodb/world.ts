@@ -1,0 +1,137 @@
+/**
+ * The emulator's in-memory TencentDB for MongoDB: instances with their replica sets or shards, their
+ * backups, and the download tasks created for them. Task status is derived from the clock, so a task
+ * moves 0 (waiting) → 1 (downloading, with Percent) → 2 (completed) without timers.
+ */
+
+export type ClusterType = "replicaset" | "sharded";
+
+export interface BackupSeed {
+  /** `<InstanceId>_<YYYY-MM-DD HH:mm>`, as Tencent names backups. */
+  readonly BackupName: string;
+  /** 0 logical, 1 physical, 3 snapshot. */
+  readonly BackupMethod?: number;
+  /** 0 automatic, 1 manual. */
+  readonly BackupType?: number;
+  /** "YYYY-MM-DD HH:mm:ss" (no zone, as Tencent answers). */
+  readonly StartTime: string;
+  readonly EndTime: string;
+  /** Size in KB, as DescribeDBBackups reports it. */
+  readonly BackupSize: number;
+  /** 1 in progress, 2 succeeded, 3 failed. */
+  readonly Status?: number;
+  readonly BackupDesc?: string;
+}
+
+export interface InstanceSeed {
+  readonly InstanceId: string;
+  readonly ClusterType: ClusterType;
+  /** Number of shards of a sharded cluster (a replica set instance has one replica set, `<id>_0`). */
+  readonly Shards?: number;
+  readonly Region?: string;
+  readonly Backups?: readonly BackupSeed[];
+}
+
+export interface WorldOptions {
+  /** Replaces the default instances. */
+  readonly instances?: readonly InstanceSeed[];
+  /** How long a new download task waits (Status 0), in ms. Default 300. */
+  readonly taskQueuedMs?: number;
+  /** How long it then prepares the file (Status 1), in ms. Default 1,200. */
+  readonly taskRunningMs?: number;
+}
+
+export interface Instance {
+  readonly InstanceId: string;
+  readonly ClusterType: ClusterType;
+  readonly Region: string;
+  /** `<InstanceId>_0` … `<InstanceId>_<n-1>`. */
+  readonly ReplicaSetIds: readonly string[];
+  readonly Backups: BackupSeed[];
+}
+
+export interface DownloadTask {
+  readonly InstanceId: string;
+  readonly BackupName: string;
+  readonly ReplicaSetId: string;
+  readonly CreatedMs: number;
+  /** Set to force an outcome (tests): 3 failed, 4 waiting for retry. */
+  forcedStatus?: number;
+}
+
+/** The default world: the API page's replica set instance, and a sharded cluster with 3 shards. */
+export const DEFAULT_INSTANCES: readonly InstanceSeed[] = [
+  {
+    InstanceId: "cmgo-dygv1rnp",
+    ClusterType: "replicaset",
+    Region: "ap-guangzhou",
+    Backups: [
+      { BackupName: "cmgo-dygv1rnp_2021-03-26 10:44", StartTime: "2021-03-26 10:44:00", EndTime: "2021-03-26 10:46:12", BackupSize: 1_536, BackupMethod: 0, BackupType: 1 },
+      { BackupName: "cmgo-dygv1rnp_2021-03-27 03:00", StartTime: "2021-03-27 03:00:00", EndTime: "2021-03-27 03:02:31", BackupSize: 1_620, BackupMethod: 1, BackupType: 0 },
+    ],
+  },
+  {
+    InstanceId: "cmgo-p8vnipr5",
+    ClusterType: "sharded",
+    Shards: 3,
+    Region: "ap-guangzhou",
+    Backups: [
+      { BackupName: "cmgo-p8vnipr5_2021-03-24 15:40", StartTime: "2021-03-24 15:40:00", EndTime: "2021-03-24 15:49:05", BackupSize: 20_480, BackupMethod: 1, BackupType: 1 },
+      { BackupName: "cmgo-p8vnipr5_2021-03-25 03:00", StartTime: "2021-03-25 03:00:00", EndTime: "2021-03-25 03:11:40", BackupSize: 21_504, BackupMethod: 1, BackupType: 0 },
+    ],
+  },
+];
+
+export class MongodbWorld {
+  readonly instances = new Map<string, Instance>();
+  readonly tasks: DownloadTask[] = [];
+  readonly taskQueuedMs: number;
+  readonly taskRunningMs: number;
+
+  constructor(options: WorldOptions = {}) {
+    this.taskQueuedMs = options.taskQueuedMs ?? 300;
+    this.taskRunningMs = options.taskRunningMs ?? 1_200;
+    for (const seed of options.instances ?? DEFAULT_INSTANCES) this.addInstance(seed);
+  }
+
+  addInstance(seed: InstanceSeed): Instance {
+    const count = seed.ClusterType === "sharded" ? (seed.Shards ?? 2) : 1;
+    const instance: Instance = {
+      InstanceId: seed.InstanceId,
+      ClusterType: seed.ClusterType,
+      Region: seed.Region ?? "ap-guangzhou",
+      ReplicaSetIds: Array.from({ length: count }, (_, n) => `${seed.InstanceId}_${n}`),
+      Backups: (seed.Backups ?? []).map((b) => ({ Status: 2, BackupMethod: 0, BackupType: 0, ...b })),
+    };
+    this.instances.set(instance.InstanceId, instance);
+    return instance;
+  }
+
+  addBackup(instanceId: string, backup: BackupSeed): void {
+    const instance = this.instances.get(instanceId);
+    if (!instance) throw new Error(`no instance ${instanceId} in the emulator's world`);
+    instance.Backups.push({ Status: 2, BackupMethod: 0, BackupType: 0, ...backup });
+  }
+
+  /** The task for (instance, backup, replica set), created at `nowMs` unless one is already under way. */
+  downloadTask(instanceId: string, backupName: string, replicaSetId: string, nowMs: number): DownloadTask {
+    const existing = this.tasks.find(
+      (t) => t.InstanceId === instanceId && t.BackupName === backupName && t.ReplicaSetId === replicaSetId && this.statusOf(t, nowMs).Status !== 3,
+    );
+    if (existing) return existing;
+    const task: DownloadTask = { InstanceId: instanceId, BackupName: backupName, ReplicaSetId: replicaSetId, CreatedMs: nowMs };
+    this.tasks.push(task);
+    return task;
+  }
+
+  /** Status and Percent of a task at `nowMs`, from its age. */
+  statusOf(task: DownloadTask, nowMs: number): { Status: number; Percent: number } {
+    if (task.forcedStatus !== undefined) return { Status: task.forcedStatus, Percent: task.forcedStatus === 2 ? 100 : 0 };
+    const age = nowMs - task.CreatedMs;
+    if (age < this.taskQueuedMs) return { Status: 0, Percent: 0 };
+    if (age < this.taskQueuedMs + this.taskRunningMs) {
+      return { Status: 1, Percent: Math.min(99, Math.floor(((age - this.taskQueuedMs) / this.taskRunningMs) * 100)) };
+    }
+    return { Status: 2, Percent: 100 };
+  }
+}
