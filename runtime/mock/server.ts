@@ -118,7 +118,8 @@ export async function startMockServer(definition: MockServiceDefinition, options
   const state = { faults: options.faults ?? {}, random: seededRandom(options.faults?.seed ?? 1) };
   const serverNow = () => clock() + (state.faults.clockSkewMs ?? 0);
 
-  const server = createServer((req, res) => {
+  // Node's default 16 KiB header limit would cut GET queries off before Tencent's 32 KB limit applies.
+  const server = createServer({ maxHeaderSize: 2 * MAX_GET_QUERY_BYTES }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // A bug in the emulator must be visible, not a hung request.
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
