@@ -10,7 +10,7 @@
  * `readEnvelope` then unwraps `{"Response": ...}` into the typed result or a `TencentCloudApiError`.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import { resolveCredentials, type Credentials } from "./credentials.js";
+import { credentialsResolver, type Credentials, type CredentialsProvider } from "./credentials.js";
 import { TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
 import { signTc3 } from "./signing.js";
 import { TCGEN_VERSION } from "./version.js";
@@ -35,7 +35,7 @@ export interface ClientOptions {
    * API key. Defaults to `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
    * `TENCENTCLOUD_SESSION_TOKEN`, read at call time.
    */
-  credentials?: Credentials;
+  credentials?: Credentials | CredentialsProvider;
   /** Sent as `X-TC-Region`, e.g. `ap-guangzhou`. */
   region?: string;
   /** Base URL to send to, e.g. `http://127.0.0.1:9000`; the signature still names the spec's service. */
@@ -91,6 +91,7 @@ function parseEndpoint(endpoint: string): URL {
 
 function tencentCloudMiddleware(descriptor: ServiceDescriptor, endpoint: URL, options: ClientOptions): Middleware {
   const now = options.now ?? Date.now;
+  const getCredentials = credentialsResolver(options.credentials);
   // Every action is `POST <endpoint path>`, normally `POST /`; the canonical URI signed is always "/".
   const target = endpoint.href;
   const actionOf = (schemaPath: string): string => {
@@ -102,7 +103,7 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, endpoint: URL, op
   return {
     async onRequest({ request, schemaPath }) {
       const action = actionOf(schemaPath);
-      const credentials = resolveCredentials(options.credentials);
+      const credentials = await getCredentials();
       const payload = await request.text();
       const timestamp = Math.floor(now() / 1000);
       const headers: Record<string, string> = {

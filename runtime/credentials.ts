@@ -1,3 +1,11 @@
+/**
+ * Where a client's key comes from: an explicit key pair, an async provider of temporary credentials
+ * (refreshed before they expire, one refresh shared by concurrent calls), or the default chain the
+ * official SDKs use: environment variables, then the `~/.tencentcloud/credentials` file.
+ */
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import path from "node:path";
 import { CredentialsError } from "./errors.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */
@@ -7,38 +15,135 @@ export interface Credentials {
   readonly token?: string | undefined;
 }
 
-/** The environment variables the official SDKs read, in the same order. */
+/** Temporary credentials as a provider returns them. */
+export interface ProvidedCredentials extends Credentials {
+  /** When they stop working (a Date or UNIX ms); omitted for credentials that do not expire. */
+  readonly expiresAt?: Date | number | undefined;
+}
+
+export type CredentialsProvider = () => Promise<ProvidedCredentials>;
+
+/** The environment variables the official SDKs read. */
 export const CREDENTIAL_ENV = {
   secretId: "TENCENTCLOUD_SECRET_ID",
   secretKey: "TENCENTCLOUD_SECRET_KEY",
   token: "TENCENTCLOUD_SESSION_TOKEN",
 } as const;
 
-/**
- * Returns the explicit credentials when given, otherwise those of the environment. Read at call time,
- * so a client created before the environment is set up still works. Throws `CredentialsError` naming
- * what was tried; never echoes a secret.
- */
-export function resolveCredentials(
-  explicit: Credentials | undefined,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Credentials {
-  if (explicit !== undefined) {
-    const missing = (["secretId", "secretKey"] as const).filter((k) => typeof explicit[k] !== "string" || explicit[k] === "");
-    if (missing.length > 0) {
-      throw new CredentialsError(`credentials.${missing.join(" and credentials.")} must be a non-empty string`);
+/** Provider credentials are refreshed this long before they expire. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+export interface CredentialsOptions {
+  /** The profile of the credentials file; default `default`. */
+  readonly profile?: string | undefined;
+  /** For tests: the environment and home directory to read. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly home?: string;
+  readonly now?: () => number;
+}
+
+/** Returns the function a client calls before each request to get its current credentials. */
+export function credentialsResolver(
+  source: Credentials | CredentialsProvider | undefined,
+  options: CredentialsOptions = {},
+): () => Promise<Credentials> {
+  if (typeof source === "function") return providerResolver(source, options.now ?? Date.now);
+  if (source !== undefined) {
+    const checked = checkCredentials(source, "options.credentials");
+    return () => Promise.resolve(checked);
+  }
+  return defaultChain(options);
+}
+
+function checkCredentials(value: Credentials, where: string): Credentials {
+  const missing = (["secretId", "secretKey"] as const).filter((k) => typeof value?.[k] !== "string" || value[k] === "");
+  if (missing.length > 0) throw new CredentialsError(`${where}: ${missing.join(" and ")} must be non-empty strings`);
+  if (value.token !== undefined && typeof value.token !== "string") throw new CredentialsError(`${where}: token must be a string`);
+  // A copy holding only what is needed: never the caller's object, which may carry more.
+  return value.token ? { secretId: value.secretId, secretKey: value.secretKey, token: value.token } : { secretId: value.secretId, secretKey: value.secretKey };
+}
+
+function providerResolver(provider: CredentialsProvider, now: () => number): () => Promise<Credentials> {
+  let current: { credentials: Credentials; expiresAt: number } | undefined;
+  let refreshing: Promise<Credentials> | undefined;
+  const refresh = () =>
+    (refreshing ??= (async () => {
+      try {
+        const provided = await provider();
+        const credentials = checkCredentials(provided, "the credentials provider's answer");
+        const expiresAt = provided.expiresAt === undefined ? Infinity : new Date(provided.expiresAt).getTime();
+        if (Number.isNaN(expiresAt)) throw new CredentialsError("the credentials provider's answer: expiresAt is not a date");
+        current = { credentials, expiresAt };
+        return credentials;
+      } catch (error) {
+        // Still-valid credentials keep working while the provider is failing.
+        if (current && now() < current.expiresAt) return current.credentials;
+        if (error instanceof CredentialsError) throw error;
+        throw new CredentialsError(`the credentials provider failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      } finally {
+        refreshing = undefined;
+      }
+    })());
+  return async () => {
+    if (current && now() < current.expiresAt - REFRESH_MARGIN_MS) return current.credentials;
+    return refresh();
+  };
+}
+
+function defaultChain(options: CredentialsOptions): () => Promise<Credentials> {
+  let fromFile: Promise<Credentials | string> | undefined;
+  return async () => {
+    const env = options.env ?? process.env;
+    const secretId = env[CREDENTIAL_ENV.secretId];
+    const secretKey = env[CREDENTIAL_ENV.secretKey];
+    if (secretId && secretKey) {
+      const token = env[CREDENTIAL_ENV.token];
+      return token ? { secretId, secretKey, token } : { secretId, secretKey };
     }
-    return explicit;
-  }
-  const secretId = env[CREDENTIAL_ENV.secretId];
-  const secretKey = env[CREDENTIAL_ENV.secretKey];
-  if (!secretId || !secretKey) {
-    const unset = [!secretId && CREDENTIAL_ENV.secretId, !secretKey && CREDENTIAL_ENV.secretKey].filter(Boolean);
+    const file = path.join(options.home ?? homedir(), ".tencentcloud", "credentials");
+    const profile = options.profile ?? "default";
+    fromFile ??= readProfile(file, profile);
+    const found = await fromFile;
+    if (typeof found !== "string") return found;
+    fromFile = undefined; // the file may appear later: look again next time
+    const unset = [!secretId && CREDENTIAL_ENV.secretId, !secretKey && CREDENTIAL_ENV.secretKey].filter(Boolean).join(" and ");
     throw new CredentialsError(
-      `no Tencent Cloud credentials: none were passed as options.credentials, and ${unset.join(" and ")} ` +
-        `${unset.length > 1 ? "are" : "is"} not set in the environment`,
+      `no Tencent Cloud credentials: tried options.credentials (not given), the environment (${unset} ${unset.includes(" and ") ? "are" : "is"} not set), ` +
+        `and ${file} [${profile}] (${found})`,
     );
+  };
+}
+
+/** The profile's key pair from an INI credentials file, or why there is none. */
+async function readProfile(file: string, profile: string): Promise<Credentials | string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `unreadable: ${(error as Error).message}`;
   }
-  const token = env[CREDENTIAL_ENV.token];
-  return token ? { secretId, secretKey, token } : { secretId, secretKey };
+  const values = parseIni(text)[profile];
+  if (!values) return `no [${profile}] section`;
+  const secretId = values["secret_id"];
+  const secretKey = values["secret_key"];
+  if (!secretId || !secretKey) return `[${profile}] lacks ${[!secretId && "secret_id", !secretKey && "secret_key"].filter(Boolean).join(" and ")}`;
+  return values["token"] ? { secretId, secretKey, token: values["token"] } : { secretId, secretKey };
+}
+
+/** Sections of an INI file: `[name]`, `key = value`, `#` and `;` comments. */
+export function parseIni(text: string): Record<string, Record<string, string>> {
+  const sections: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
+  let section: Record<string, string> | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
+    if (header) {
+      section = sections[header[1]!] ??= Object.create(null) as Record<string, string>;
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (section && eq > 0) section[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return sections;
 }
