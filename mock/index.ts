@@ -9,6 +9,7 @@
  */
 import { mongodbMock } from "../generated/mongodb/mock.js";
 import { startMockServer, type MockHandler, type MockOptions, type RunningMock } from "../runtime/mock/server.js";
+import { downloadRoute } from "./mongodb/download.js";
 import { mongodbHandlers } from "./mongodb/handlers.js";
 import { MongodbWorld, type WorldOptions } from "./mongodb/world.js";
 
@@ -27,11 +28,19 @@ export interface RunningMongodbMock extends RunningMock {
 /** Starts the emulator of TencentDB for MongoDB (mongodb 2019-07-25). */
 export async function startMock(options: StartMockOptions = {}): Promise<RunningMongodbMock> {
   const world = new MongodbWorld(options.world);
-  const mock = await startMockServer(mongodbMock, { ...options, handlers: { ...mongodbHandlers(world), ...options.handlers } });
-  return Object.assign(mock, { world });
+  // The world's clock is the server's: the machine clock plus any injected skew.
+  let running: RunningMock | undefined;
+  const serverNow = () => (options.now ?? Date.now)() + (running?.faults.clockSkewMs ?? options.faults?.clockSkewMs ?? 0);
+  running = await startMockServer(mongodbMock, {
+    ...options,
+    routes: [downloadRoute(world, serverNow), ...(options.routes ?? [])],
+    handlers: { ...mongodbHandlers(world), ...options.handlers },
+  });
+  return Object.assign(running, { world });
 }
 
 export { MOCK_CREDENTIALS } from "../runtime/mock/server.js";
-export type { MockAnswer, MockCall, MockFaults, MockHandler, MockRequestRecord, ScriptedFault } from "../runtime/index.js";
-export { MongodbWorld, DEFAULT_INSTANCES } from "./mongodb/world.js";
+export type { MockAnswer, MockCall, MockHandler, MockOptions, MockRequestRecord, MockRoute } from "../runtime/mock/server.js";
+export type { MockFaults, ScriptedFault } from "../runtime/mock/faults.js";
+export { MongodbWorld, DEFAULT_INSTANCES, fileChunk } from "./mongodb/world.js";
 export type { BackupSeed, DownloadTask, Instance, InstanceSeed, WorldOptions } from "./mongodb/world.js";

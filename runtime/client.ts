@@ -1,19 +1,27 @@
 /**
  * The Tencent Cloud API 3.0 transport on top of openapi-fetch.
  *
- * Generated clients call `http.POST("/<Action>", { body })` on the typed openapi-fetch client this
- * module builds. Two middleware functions turn that into what Tencent expects:
- *   1. `onRequest` maps the pseudo-path to its action, sends `POST /` with the common `X-TC-*` headers
- *      and signs exactly the bytes and content type sent (TC3-HMAC-SHA256, service from the spec);
- *   2. `onResponse`/`onError` turn anything that is not an HTTP 200 answer into a
- *      `TencentCloudTransportError`.
- * `readEnvelope` then unwraps `{"Response": ...}` into the typed result or a `TencentCloudApiError`.
+ * Generated clients call `call(action, options, input, (signal) => http.POST("/<Action>", { body }))`.
+ * `call` (./call.ts) adds rate limiting, retries, deadlines and events around each attempt, and an
+ * attempt goes out one of two ways, with the same bytes (./prepare.ts puts them together):
+ *   - on Node, with no custom `fetch`: straight over node:http (./transport-node.ts), the fast path;
+ *   - otherwise through `http`, the typed openapi-fetch client built here, whose middleware turns the
+ *     typed `POST /<Action>` into what Tencent expects: `onRequest` sends `POST /` (or
+ *     `GET /?<flattened>`) with the common `X-TC-*` headers, signed over exactly what is sent;
+ *     `onResponse`/`onError` turn anything that is not an HTTP 200 answer into a
+ *     `TencentCloudTransportError`.
+ * Either way the signature names the spec's service, never the host.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { createCallContext, runCall, type CallContext, type Logger } from "./call.js";
+import type { ValidationOptions } from "./call-validation.js";
+import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
+import { sendWithNode } from "./transport-node.js";
 import { credentialsResolver, type Credentials, type CredentialsProvider } from "./credentials.js";
-import { TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
-import { signTc3 } from "./signing.js";
-import { TCGEN_VERSION } from "./version.js";
+import type { TextResult } from "./envelope.js";
+import { resolveEndpoint } from "./endpoints.js";
+import { TencentCloudTransportError } from "./errors.js";
+import type { RetryOptions } from "./retry.js";
 
 /** What a generated client tells the runtime about its service; emitted from the spec. */
 export interface ServiceDescriptor {
@@ -25,52 +33,130 @@ export interface ServiceDescriptor {
   readonly endpoint: string;
   /** Pseudo-path (`/DescribeInstances`) → action (`x-tc-action`). */
   readonly actions: Readonly<Record<string, string>>;
+  /** Documented requests per second of each action (`x-tc-rate-limit`). */
+  readonly rateLimits: Readonly<Record<string, number>>;
+  /** Actions that are safe to repeat (`x-tc-idempotent`), so `InternalError` may be retried. */
+  readonly idempotent: readonly string[];
 }
 
 export type Language = "zh-CN" | "en-US";
 
-/** Options shared by every generated `create<Service>Client`. */
+/** Options shared by every generated `create<Service>Client`; the README documents each default. */
 export interface ClientOptions {
   /**
-   * API key. Defaults to `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY` /
-   * `TENCENTCLOUD_SESSION_TOKEN`, read at call time.
+   * A key pair, or an async provider of temporary credentials (refreshed 5 minutes before
+   * `expiresAt`, one refresh shared by concurrent calls). Default: `TENCENTCLOUD_SECRET_ID` /
+   * `TENCENTCLOUD_SECRET_KEY` / `TENCENTCLOUD_SESSION_TOKEN`, then `~/.tencentcloud/credentials`.
    */
   credentials?: Credentials | CredentialsProvider;
-  /** Sent as `X-TC-Region`, e.g. `ap-guangzhou`. */
+  /** The profile of `~/.tencentcloud/credentials` used by the default chain. Default `default`. */
+  profile?: string;
+  /** Sent as `X-TC-Region`, e.g. `ap-guangzhou`; finance regions (`*-fsi`) also pick their own host. */
   region?: string;
-  /** Base URL to send to, e.g. `http://127.0.0.1:9000`; the signature still names the spec's service. */
+  /** Send to `<service>.<region>.tencentcloudapi.com` instead of the default host. */
+  useRegionalEndpoint?: boolean;
+  /** Send to the international site, `<service>.intl.tencentcloudapi.com`. */
+  international?: boolean;
+  /** Base URL to send to, overriding all of the above; the signature still names the spec's service. */
   endpoint?: string;
   /** Sent as `X-TC-Language`: the language of error messages. */
   language?: Language;
-  /** A custom fetch (proxies, testing); defaults to the global one. */
+  /** `GET` sends flattened query parameters (`Filters.0.Name=...`); default `POST` with JSON. */
+  method?: "POST" | "GET";
+  /** Retries of throttling, gateway errors and unsent requests; default 3 attempts, 100 ms–5 s full-jitter backoff. */
+  retry?: RetryOptions;
+  /** Client-side rate limiting from `x-tc-rate-limit`, per action; `false` turns it off, a map sets limits. */
+  rateLimit?: boolean | Readonly<Record<string, number>>;
+  /** Deadline of every call in ms, queueing and retries included; default none. */
+  timeoutMs?: number;
+  /** Receives one event per attempt; never given credentials, signatures or tokens. */
+  logger?: Logger;
+  /** A custom fetch (proxies, testing); defaults to the global one (keep-alive on Node). */
   fetch?: (request: Request) => Promise<Response>;
   /** The clock used for `X-TC-Timestamp`, in milliseconds; defaults to `Date.now`. */
   now?: () => number;
+  /** Checks against the spec: requests before sending (default on), answers on arrival (default `"warn"`). */
+  validate?: ValidationOptions;
 }
 
 /** Per-call options of every generated method. */
 export interface CallOptions {
-  /** Aborts the call; the promise rejects with the signal's reason. */
+  /** Aborts the call, also while it waits in the rate limiter or between retries. */
   signal?: AbortSignal;
+  /** This call's deadline in ms, overriding the client's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
-const JSON_CONTENT_TYPE = "application/json";
-const REQUEST_CLIENT = `tcgen/${TCGEN_VERSION}`;
+/** What a generated client is built on: the typed HTTP core and the call loop around it. */
+export interface TencentCloudClient<Paths extends {}> {
+  /** The typed openapi-fetch client with Tencent's middleware, created on first use. */
+  readonly http: Client<Paths, "application/json">;
+  /**
+   * One call of `action` with `input`: over node:http on Node, else through `viaFetch` (the typed
+   * openapi-fetch call, which also type-checks `input` against the spec's paths).
+   */
+  call<T>(action: string, options: CallOptions | undefined, input: unknown, viaFetch: (signal: AbortSignal | undefined) => Promise<TextResult>): Promise<T>;
+}
 
-/** Builds the typed openapi-fetch client, with TC3 signing and Tencent's wire rules as middleware. */
-export function createTencentCloudFetch<Paths extends {}>(
-  descriptor: ServiceDescriptor,
-  options: ClientOptions = {},
-): Client<Paths, "application/json"> {
-  const endpoint = parseEndpoint(options.endpoint ?? descriptor.endpoint);
-  const http = createClient<Paths, "application/json">({
-    baseUrl: endpoint.origin,
-    // Tencent never redirects; a 3xx comes from something in between and must not be followed with a signed body.
-    redirect: "manual",
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-  http.use(tencentCloudMiddleware(descriptor, endpoint, options));
-  return http;
+export { MAX_GET_QUERY_BYTES } from "./prepare.js";
+
+export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDescriptor, options: ClientOptions = {}): TencentCloudClient<Paths> {
+  const endpoint = parseEndpoint(
+    resolveEndpoint({
+      service: descriptor.service,
+      defaultEndpoint: descriptor.endpoint,
+      endpoint: options.endpoint,
+      region: options.region,
+      useRegionalEndpoint: options.useRegionalEndpoint,
+      international: options.international,
+    }),
+  );
+  if (options.method !== undefined && options.method !== "POST" && options.method !== "GET") {
+    throw new TypeError(`method must be "POST" or "GET", got ${JSON.stringify(options.method)}`);
+  }
+  const settings: RequestSettings = {
+    service: descriptor.service,
+    version: descriptor.version,
+    endpoint,
+    method: options.method ?? "POST",
+    region: options.region,
+    language: options.language,
+  };
+  const context = createCallContext(descriptor.rateLimits, options);
+  const now = options.now ?? Date.now;
+  const getCredentials = credentialsResolver(options.credentials, { profile: options.profile });
+  // Signed with Tencent's clock once a SignatureExpire answer has taught us how far ours is off.
+  const prepare = async (action: string, json: string) =>
+    prepareRequest(settings, action, json, await getCredentials(), Math.floor((now() + context.clockOffsetMs) / 1000));
+
+  // openapi-fetch builds on the global Request: created only when used, so constructing a client stays cheap.
+  let http: Client<Paths, "application/json"> | undefined;
+  const typedHttp = () => {
+    if (http) return http;
+    http = createClient<Paths, "application/json">({
+      baseUrl: endpoint.origin,
+      // Tencent never redirects; a 3xx comes from something in between and must not be followed with a signed body.
+      redirect: "manual",
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    http.use(tencentCloudMiddleware(descriptor, prepare));
+    return http;
+  };
+  const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
+  const idempotent = new Set(descriptor.idempotent);
+  return {
+    get http() {
+      return typedHttp();
+    },
+    call: (action, callOptions, input, viaFetch) =>
+      runCall(context, {
+        action,
+        idempotent: idempotent.has(action),
+        signal: callOptions?.signal,
+        timeoutMs: callOptions?.timeoutMs,
+        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, JSON.stringify(input)), signal) : viaFetch,
+      }),
+  };
 }
 
 function parseEndpoint(endpoint: string): URL {
@@ -89,11 +175,7 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-function tencentCloudMiddleware(descriptor: ServiceDescriptor, endpoint: URL, options: ClientOptions): Middleware {
-  const now = options.now ?? Date.now;
-  const getCredentials = credentialsResolver(options.credentials);
-  // Every action is `POST <endpoint path>`, normally `POST /`; the canonical URI signed is always "/".
-  const target = endpoint.href;
+function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action: string, json: string) => Promise<PreparedRequest>): Middleware {
   const actionOf = (schemaPath: string): string => {
     const action = descriptor.actions[schemaPath];
     if (action === undefined) throw new TypeError(`${schemaPath} is not an action of ${descriptor.service}`);
@@ -102,32 +184,14 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, endpoint: URL, op
 
   return {
     async onRequest({ request, schemaPath }) {
-      const action = actionOf(schemaPath);
-      const credentials = await getCredentials();
-      const payload = await request.text();
-      const timestamp = Math.floor(now() / 1000);
-      const headers: Record<string, string> = {
-        "Content-Type": JSON_CONTENT_TYPE,
-        "X-TC-Action": action,
-        "X-TC-Version": descriptor.version,
-        "X-TC-Timestamp": String(timestamp),
-        "X-TC-RequestClient": REQUEST_CLIENT,
-      };
-      if (options.region) headers["X-TC-Region"] = options.region;
-      if (options.language) headers["X-TC-Language"] = options.language;
-      if (credentials.token) headers["X-TC-Token"] = credentials.token;
-      headers["Authorization"] = signTc3({
-        method: "POST",
-        host: endpoint.host,
-        contentType: JSON_CONTENT_TYPE,
-        signedHeaders: { "X-TC-Action": action },
-        query: "",
-        payload,
-        timestamp,
-        service: descriptor.service,
-        credentials,
-      }).authorization;
-      return new Request(target, { method: "POST", headers, body: payload, signal: request.signal, redirect: "manual" });
+      const prepared = await prepare(actionOf(schemaPath), await request.text());
+      return new Request(prepared.url, {
+        method: prepared.method,
+        headers: prepared.headers,
+        ...(prepared.body === undefined ? {} : { body: prepared.body }),
+        signal: request.signal,
+        redirect: "manual",
+      });
     },
 
     async onResponse({ request, response, schemaPath }) {
@@ -152,50 +216,4 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, endpoint: URL, op
       );
     },
   };
-}
-
-/** What openapi-fetch resolves with when called with `parseAs: "text"`. */
-interface TextResult {
-  data?: string | undefined;
-  response: Response;
-}
-
-/**
- * Unwraps Tencent's envelope: returns `Response` (with `RequestId`) on success, throws
- * `TencentCloudApiError` for `Response.Error`, and `TencentCloudTransportError` for anything that is
- * not an envelope at all.
- */
-export function readEnvelope<T>(action: string, result: TextResult): T {
-  const { response } = result;
-  const traceId = response.headers.get("X-TC-TraceId") ?? undefined;
-  const text = result.data ?? "";
-  const fail = (message: string) =>
-    new TencentCloudTransportError({ action, status: response.status, body: text, traceId, message });
-
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(text);
-  } catch {
-    throw fail(text === "" ? "empty answer, expected a JSON envelope" : "answer is not JSON");
-  }
-  const body = isRecord(envelope) ? envelope["Response"] : undefined;
-  if (!isRecord(body)) throw fail('answer has no "Response" object');
-
-  const requestId = typeof body["RequestId"] === "string" ? body["RequestId"] : undefined;
-  if (body["Error"] !== undefined) {
-    const error = body["Error"];
-    if (!isRecord(error) || typeof error["Code"] !== "string") throw fail('"Response.Error" has no string "Code"');
-    throw new TencentCloudApiError({
-      code: error["Code"],
-      message: typeof error["Message"] === "string" ? error["Message"] : "",
-      requestId,
-      traceId,
-      action,
-    });
-  }
-  return body as T;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

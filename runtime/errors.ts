@@ -20,6 +20,8 @@ export class TencentCloudApiError<Code extends string = string> extends Error {
   readonly traceId: string | undefined;
   /** The action that was called, e.g. `DescribeInstances`. */
   readonly action: string;
+  /** How many attempts the call made before giving up with this error (retries included). */
+  attempts = 1;
 
   constructor(fields: {
     code: Code | (string & {});
@@ -47,6 +49,8 @@ export class TencentCloudTransportError extends Error {
   /** The first 512 characters of the answer's body, to diagnose proxies and gateways. */
   readonly body: string | undefined;
   readonly traceId: string | undefined;
+  /** How many attempts the call made before giving up with this error (retries included). */
+  attempts = 1;
 
   constructor(
     fields: { message: string; action: string; status?: number; body?: string; traceId?: string | undefined },
@@ -63,4 +67,23 @@ export class TencentCloudTransportError extends Error {
 /** No usable credentials were found; raised before any request is made. */
 export class CredentialsError extends Error {
   override readonly name = "CredentialsError";
+}
+
+/** The call's deadline (`timeoutMs`) passed, while queued, sending, or waiting to retry. */
+export class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  readonly action: string;
+  readonly timeoutMs: number;
+  /** Attempts started before the deadline. */
+  readonly attempts: number;
+
+  constructor(fields: { action: string; timeoutMs: number; attempts: number; lastError?: unknown }) {
+    const last = fields.lastError instanceof Error ? `; last error: ${fields.lastError.message}` : "";
+    super(`${fields.action}: no answer within ${fields.timeoutMs} ms (${fields.attempts} attempt${fields.attempts === 1 ? "" : "s"}${last})`, {
+      cause: fields.lastError,
+    });
+    this.action = fields.action;
+    this.timeoutMs = fields.timeoutMs;
+    this.attempts = fields.attempts;
+  }
 }

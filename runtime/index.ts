@@ -1,13 +1,44 @@
 /** The hand-written runtime every generated client builds on. */
-export { createTencentCloudFetch, readEnvelope } from "./client.js";
-export type { CallOptions, ClientOptions, Language, ServiceDescriptor } from "./client.js";
+export { createTencentCloudClient } from "./client.js";
+export { MAX_GET_QUERY_BYTES, prepareRequest } from "./prepare.js";
+export type { PreparedRequest, RequestSettings } from "./prepare.js";
+export type { CallOptions, ClientOptions, Language, ServiceDescriptor, TencentCloudClient } from "./client.js";
+export type { CallEvent, Logger } from "./call.js";
+export { readEnvelope } from "./envelope.js";
+export type { TextResult } from "./envelope.js";
+export { resolveEndpoint } from "./endpoints.js";
+export { DEFAULT_RETRY, isThrottling } from "./retry.js";
+export type { RetryOptions } from "./retry.js";
 export { CREDENTIAL_ENV, credentialsResolver, parseIni } from "./credentials.js";
 export type { Credentials, CredentialsOptions, CredentialsProvider, ProvidedCredentials } from "./credentials.js";
-export { CredentialsError, TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
+export { CredentialsError, TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
 export { deriveTc3SigningKey, signTc3, tc3Date } from "./signing.js";
 export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./signing.js";
 export { TCGEN_VERSION } from "./version.js";
-export type { MockActionDefinition, MockAnswer, MockCall, MockHandler, MockOptions, MockRequestRecord, MockRoute, MockServiceDefinition, MockValidation, RunningMock } from "./mock/server.js";
-export type { MockFaults, ScriptedFault } from "./mock/faults.js";
+export type { MockActionDefinition, MockServiceDefinition, MockValidation } from "./mock/definition.js";
 export { flattenParams, toQueryString, unflattenParams } from "./wire.js";
 export type { ParamShape } from "./wire.js";
+export { createCallValidation } from "./call-validation.js";
+export type { CallValidation, ValidationOptions } from "./call-validation.js";
+export {
+  describeType,
+  escapeRegExp,
+  isJsonObject,
+  isLongerThan,
+  isShorterThan,
+  MAX_DEPTH,
+  MAX_ISSUES,
+  pointerSegment,
+  reportIssue,
+  reportIssues,
+  reportMissing,
+  reportPattern,
+  reportTooDeep,
+  reportType,
+  reportUnknownMember,
+  RequestValidationError,
+  ResponseValidationError,
+  runCheck,
+  toStandardResult,
+} from "./validation.js";
+export type { Check, Path, StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";

@@ -1,17 +1,22 @@
 /**
- * Client-side rate limiting per action: at most `limit` sends in any sliding window, shared by every
- * call through one client. Waiting callers queue in order and can leave the queue on abort.
+ * Client-side rate limiting per action: at most `limit` requests in any window of RATE_WINDOW_MS,
+ * shared by every call through one client. Waiting callers queue in order and can leave on abort.
+ *
+ * A slot is held while its request is in flight and counted from the moment its answer (or failure)
+ * came back. The server saw the request before that moment, so a request sent one window later
+ * arrives at least one window after it: the server never counts more than `limit`, whatever the
+ * network delays. Counting from the send instead lets a slow first burst and a prompt second one
+ * land inside the same server second.
  */
 
-/**
- * The window is a little longer than Tencent's second: requests spaced exactly one second apart can
- * arrive closer together after network jitter, and the server counts arrivals.
- */
-export const RATE_WINDOW_MS = 1_050;
+/** Tencent counts requests per second; 10 ms more absorbs clock granularity between the two machines. */
+export const RATE_WINDOW_MS = 1_010;
 
 export class ActionRateLimiter {
-  private readonly sent: number[] = [];
+  /** When each recent request finished; Infinity while it is in flight. */
+  private readonly slots: number[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
 
   constructor(
     readonly limit: number,
@@ -20,24 +25,42 @@ export class ActionRateLimiter {
     if (!(limit > 0)) throw new RangeError(`a rate limit must be positive, got ${limit}`);
   }
 
-  /** Resolves when a send is allowed (and records it); rejects with the signal's reason on abort. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves with a `release` function when a request may be sent; call it when the request is
+   * over (answered or failed). Rejects with the signal's reason on abort.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void> {
     const turn = this.queue.then(() => this.waitForSlot(signal));
     // The next caller waits for this one whatever happens to it.
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  private async waitForSlot(signal: AbortSignal | undefined): Promise<void> {
+  private async waitForSlot(signal: AbortSignal | undefined): Promise<() => void> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
-      while (this.sent.length > 0 && this.sent[0]! <= now - RATE_WINDOW_MS) this.sent.shift();
-      if (this.sent.length < this.limit) {
-        this.sent.push(now);
-        return;
+      for (let i = this.slots.length - 1; i >= 0; i--) if (this.slots[i]! <= now - RATE_WINDOW_MS) this.slots.splice(i, 1);
+      if (this.slots.length < this.limit) {
+        this.slots.push(Infinity);
+        let released = false;
+        return () => {
+          if (released) return;
+          released = true;
+          // Replace one in-flight marker by the finish time (which marker does not matter).
+          const at = this.slots.indexOf(Infinity);
+          if (at >= 0) this.slots[at] = this.now();
+          this.wake?.();
+        };
       }
-      await sleep(this.sent[0]! + RATE_WINDOW_MS - now, signal);
+      const earliest = Math.min(...this.slots);
+      await Promise.race([
+        sleep(earliest === Infinity ? 60_000 : earliest + RATE_WINDOW_MS - now, signal),
+        new Promise<void>((resolve) => (this.wake = resolve)),
+      ]);
     }
   }
 }

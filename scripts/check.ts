@@ -5,6 +5,7 @@
 import path from "node:path";
 import type { LoadedSpec } from "./load.js";
 import { joinPointer } from "./load.js";
+import { checkValidatedSchemas } from "./check-schemas.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 type Json = Record<string, unknown>;
@@ -145,6 +146,7 @@ function checkSchemas(root: Json, report: Report): void {
     else if (taken.has(name)) report(at, `schema name "${name}" collides with a name the generator emits; rename it`);
   }
   walkSchemas(root, report);
+  checkValidatedSchemas(root, report);
   const errorResponse = resolveRef(root, ERROR_RESPONSE_REF);
   const errorProps = isObject(errorResponse) ? errorResponse["properties"] : undefined;
   if (!isObject(errorProps) || !("Error" in errorProps) || !("RequestId" in errorProps)) {
@@ -219,6 +221,9 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   if (!Number.isInteger(limit) || (limit as number) <= 0) {
     report(`${at}${op["x-tc-rate-limit"] === undefined ? "" : "/x-tc-rate-limit"}`, `"x-tc-rate-limit" must be a positive integer (requests per second), got ${JSON.stringify(limit)}`);
   }
+  if (op["x-tc-idempotent"] !== undefined && typeof op["x-tc-idempotent"] !== "boolean") {
+    report(`${at}/x-tc-idempotent`, `"x-tc-idempotent" must be true or false`);
+  }
   if (typeof op["summary"] !== "string" || op["summary"].trim() === "") report(at, `operation ${action} needs a "summary"`);
   if (op["parameters"] !== undefined) report(`${at}/parameters`, "actions take their parameters in the JSON body, not as parameters");
   checkErrorList(op["x-tc-errors"], `${at}/x-tc-errors`, report);
@@ -283,7 +288,15 @@ function generatedNames(root: Json): Set<string> {
     "components", "paths", "operations", "CommonErrorCode", "CallOptions", "Credentials", "Language",
     "CredentialsError", "TencentCloudApiError", "TencentCloudTransportError",
     `${pascal}Client`, `${pascal}ClientOptions`, `${pascal}ErrorCode`,
+    // validators.ts and what index.ts re-exports with it.
+    "RequestValidationError", "ResponseValidationError", "ValidationIssue", "ValidationResult", "ValidationOptions",
+    "StandardSchemaV1", `${service}RequestValidators`, `${service}ResponseValidators`,
   ]);
+  const schemas = isObject(root["components"]) && isObject((root["components"] as Json)["schemas"]) ? ((root["components"] as Json)["schemas"] as Json) : {};
+  for (const name of Object.keys(schemas)) {
+    names.add(`validate${name}`);
+    names.add(`${name}Schema`);
+  }
   for (const route of Object.keys(isObject(root["paths"]) ? root["paths"] : {})) {
     names.add(`${route.slice(1)}ErrorCode`);
     names.add(`${route.slice(1)}Error`);

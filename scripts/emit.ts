@@ -8,6 +8,7 @@ import Handlebars from "handlebars";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import type { ServiceModel } from "./model.js";
+import { buildValidators } from "./validators.js";
 
 /** Template sources by name (`client.ts`, `header`, ...), read by the caller. */
 export type Templates = Readonly<Record<string, string>>;
@@ -18,7 +19,7 @@ export interface EmitOptions {
 }
 
 /** The files emitted per service, in order; each comes from `templates/<name>.hbs` except schema.ts. */
-export const TEMPLATE_FILES = ["client.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts"] as const;
+export const TEMPLATE_FILES = ["client.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts", "validators.ts"] as const;
 
 const PRETTIER_OPTIONS: prettier.Options = {
   parser: "typescript",
@@ -40,7 +41,12 @@ export async function emitService(
   options: EmitOptions,
 ): Promise<Map<string, string>> {
   const render = compileTemplates(templates);
-  const context = { ...model, runtimeImport: options.runtimeImport, errorDescriptions: errorDescriptions(model) };
+  const context = {
+    ...model,
+    runtimeImport: options.runtimeImport,
+    errorDescriptions: errorDescriptions(model),
+    validators: buildValidators(model, specValue),
+  };
   const files = new Map<string, string>();
   files.set("schema.ts", await emitSchemaTypes(model, specValue, render.header(context)));
   for (const name of TEMPLATE_FILES) {

@@ -3,6 +3,7 @@
  * once here. Pure; assumes `checkSpec` passed.
  */
 import { isObject } from "./check.js";
+import { paramShape, type ParamShape } from "./param-shape.js";
 import type { LoadedSpec } from "./load.js";
 
 export interface ErrorCodeModel {
@@ -25,12 +26,16 @@ export interface ActionModel {
   /** `/DescribeInstances`, the pseudo-path in the spec and in `paths` of schema.ts. */
   readonly path: string;
   readonly rateLimit: number;
+  /** `x-tc-idempotent`: repeating the call is harmless, so `InternalError` may be retried. */
+  readonly idempotent: boolean;
   readonly summary: string;
   readonly description: string | undefined;
   readonly deprecated: boolean;
   /** Schema names under `components.schemas`. */
   readonly requestSchema: string;
   readonly responseSchema: string;
+  /** The request's parameter types, for the emulator to rebuild GET parameters. */
+  readonly paramShape: ParamShape;
   /** The action's documented codes, in spec order. */
   readonly errors: readonly ErrorCodeModel[];
   readonly examples: readonly ExampleModel[];
@@ -117,10 +122,12 @@ function buildAction(root: Json, path: string, op: Json): ActionModel {
     methodName: action[0]!.toLowerCase() + action.slice(1),
     path,
     rateLimit: op["x-tc-rate-limit"] as number,
+    idempotent: op["x-tc-idempotent"] === true,
     summary: (op["summary"] as string).trim(),
     description: optionalText(op["description"]),
     deprecated: op["deprecated"] === true,
     requestSchema: schemaName((requestMedia["schema"] as Json)["$ref"] as string),
+    paramShape: paramShape(root, requestMedia["schema"]),
     responseSchema: schemaName(successRef),
     errors: errorList(op["x-tc-errors"]),
     examples,

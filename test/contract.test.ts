@@ -13,7 +13,11 @@ type Provoke = (mock: RunningMongodbMock, action: string) => Promise<unknown> | 
 
 /** Calls `action` through the generated client with the spec's first example of it, edited by `edit`. */
 function callExample(mock: RunningMongodbMock, action: string, options: ClientOptions = {}, edit = (p: Record<string, unknown>) => p): Promise<unknown> {
-  const client = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, ...options }) as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  // One attempt per call, no pacing: every code must reach the caller as the emulator answered it.
+  const client = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, retry: { maxAttempts: 1 }, rateLimit: false, ...options }) as unknown as Record<
+    string,
+    (input: unknown) => Promise<unknown>
+  >;
   const request = mongodbMock.actions[action]!.examples[0]!.request as Record<string, unknown>;
   return client[action[0]!.toLowerCase() + action.slice(1)]!(edit(request));
 }

@@ -36,13 +36,13 @@ describe("generated/ matches spec/", () => {
     const result = await runCli(["generate", "--check"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/7 generated files are up to date/);
+    expect(result.stdout).toMatch(/8 generated files are up to date/);
   });
 
   it("every generated file names its source spec and is never escaped HTML", async () => {
     const files = await readTree(path.join(repoRoot, "generated"));
     expect(Object.keys(files).sort()).toEqual(
-      ["client", "enums", "errors", "index", "mock", "schema", "service"].map((f) => `mongodb/${f}.ts`),
+      ["client", "enums", "errors", "index", "mock", "schema", "service", "validators"].map((f) => `mongodb/${f}.ts`),
     );
     for (const [name, text] of Object.entries(files)) {
       expect(text.split("\n")[0], name).toBe(
@@ -64,7 +64,7 @@ describe("a second service (fixture cvm, two actions)", () => {
 
   it("emits the same set of files, matching the snapshots", async () => {
     expect(Object.keys(files)).toEqual(
-      ["client", "enums", "errors", "index", "mock", "schema", "service"].map((f) => `cvm/${f}.ts`),
+      ["client", "enums", "errors", "index", "mock", "schema", "service", "validators"].map((f) => `cvm/${f}.ts`),
     );
     for (const [name, text] of Object.entries(files)) {
       // The runtime import depends on where the scratch directory is; snapshots use a stable one.
@@ -77,7 +77,7 @@ describe("a second service (fixture cvm, two actions)", () => {
     const client = files["cvm/client.ts"]!;
     expect(client).toContain("export function createCvmClient(");
     expect(client).toContain('http.POST("/DescribeInstances"');
-    expect(client).toContain("Rate limit: 40 requests per second.");
+    expect(client).toContain("Rate limit: 40 requests per second (the client keeps under it).");
     expect(client).toContain("@deprecated The spec marks this action deprecated.");
     expect(files["cvm/service.ts"]).toContain('service: "cvm"');
     expect(files["cvm/service.ts"]).toContain('"/StartInstances": "StartInstances"');
@@ -133,7 +133,7 @@ describe("generation is deterministic and atomic", () => {
     await generate({ spec: "spec", out: a, cwd: repoRoot });
     await generate({ spec: "spec", out: b, cwd: repoRoot });
     const [ta, tb] = [await readTree(a), await readTree(b)];
-    expect(Object.keys(ta).length).toBe(7);
+    expect(Object.keys(ta).length).toBe(8);
     expect(ta).toEqual(tb);
   });
 

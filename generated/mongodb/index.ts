@@ -13,6 +13,23 @@ export type {
 export * from "./enums.js";
 export * from "./errors.js";
 export { mongodbService } from "./service.js";
+export * from "./validators.js";
 export type { components, operations, paths } from "./schema.js";
-export { CredentialsError, TencentCloudTransportError } from "../../runtime/index.js";
-export type { CallOptions, Credentials, Language } from "../../runtime/index.js";
+export { CredentialsError, TencentCloudTransportError, TimeoutError } from "../../runtime/index.js";
+export type {
+  CallEvent,
+  CallOptions,
+  Credentials,
+  CredentialsProvider,
+  Language,
+  Logger,
+  ProvidedCredentials,
+  RetryOptions,
+} from "../../runtime/index.js";
+export { MAX_ISSUES, RequestValidationError, ResponseValidationError } from "../../runtime/index.js";
+export type {
+  StandardSchemaV1,
+  ValidationIssue,
+  ValidationOptions,
+  ValidationResult,
+} from "../../runtime/index.js";

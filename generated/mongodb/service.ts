@@ -12,11 +12,10 @@ export const mongodbService = {
   actions: {
     "/CreateBackupDownloadTask": "CreateBackupDownloadTask",
   },
+  /** Actions safe to repeat (`x-tc-idempotent`): `InternalError` answers to them are retried. */
+  idempotent: [],
   /** Documented requests per second of each action (`x-tc-rate-limit`). */
   rateLimits: {
     CreateBackupDownloadTask: 20,
   },
-} as const satisfies ServiceDescriptor & {
-  endpointTemplates: readonly string[];
-  rateLimits: Readonly<Record<string, number>>;
-};
+} as const satisfies ServiceDescriptor & { endpointTemplates: readonly string[] };

@@ -39,6 +39,8 @@ export interface WorldOptions {
   readonly taskQueuedMs?: number;
   /** How long it then prepares the file (Status 1), in ms. Default 1,200. */
   readonly taskRunningMs?: number;
+  /** Size in bytes of each downloadable backup file the emulator serves. Default 4 MiB. */
+  readonly fileBytes?: number;
 }
 
 export interface Instance {
@@ -51,6 +53,8 @@ export interface Instance {
 }
 
 export interface DownloadTask {
+  /** The emulator's id of the task, used in its download URL. */
+  readonly id: number;
   readonly InstanceId: string;
   readonly BackupName: string;
   readonly ReplicaSetId: string;
@@ -87,10 +91,13 @@ export class MongodbWorld {
   readonly tasks: DownloadTask[] = [];
   readonly taskQueuedMs: number;
   readonly taskRunningMs: number;
+  readonly fileBytes: number;
 
   constructor(options: WorldOptions = {}) {
     this.taskQueuedMs = options.taskQueuedMs ?? 300;
     this.taskRunningMs = options.taskRunningMs ?? 1_200;
+    this.fileBytes = options.fileBytes ?? 4 * 1024 * 1024;
+    if (!(Number.isInteger(this.fileBytes) && this.fileBytes >= 0)) throw new RangeError(`fileBytes must be a whole number of bytes, got ${options.fileBytes}`);
     for (const seed of options.instances ?? DEFAULT_INSTANCES) this.addInstance(seed);
   }
 
@@ -119,7 +126,7 @@ export class MongodbWorld {
       (t) => t.InstanceId === instanceId && t.BackupName === backupName && t.ReplicaSetId === replicaSetId && this.statusOf(t, nowMs).Status !== 3,
     );
     if (existing) return existing;
-    const task: DownloadTask = { InstanceId: instanceId, BackupName: backupName, ReplicaSetId: replicaSetId, CreatedMs: nowMs };
+    const task: DownloadTask = { id: this.tasks.length + 1, InstanceId: instanceId, BackupName: backupName, ReplicaSetId: replicaSetId, CreatedMs: nowMs };
     this.tasks.push(task);
     return task;
   }
@@ -134,4 +141,15 @@ export class MongodbWorld {
     }
     return { Status: 2, Percent: 100 };
   }
+}
+
+/** Byte `offset` onwards of a task's file: the same bytes for the same task every time. */
+export function fileChunk(taskId: number, offset: number, length: number): Buffer {
+  const chunk = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) {
+    const n = offset + i;
+    // A cheap mix of position and task, so a truncated or shifted download does not compare equal.
+    chunk[i] = (Math.imul(n ^ (n >>> 7), 2654435761) + Math.imul(taskId, 40503)) >>> 24;
+  }
+  return chunk;
 }

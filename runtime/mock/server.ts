@@ -9,30 +9,12 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Credentials } from "../credentials.js";
-import { unflattenParams, type ParamShape } from "../wire.js";
+import { unflattenParams } from "../wire.js";
+import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
 import { ApiFailure, verifyTc3, type ReceivedRequest } from "./verify.js";
 
-/** A validator's verdict, as the generated validators return it. */
-export type MockValidation = { ok: true } | { ok: false; issues: readonly { path: string; keyword: string; message: string }[] };
-
-/** Emitted per service from its spec. */
-export interface MockServiceDefinition {
-  readonly service: string;
-  readonly version: string;
-  readonly commonErrors: readonly string[];
-  readonly actions: Readonly<Record<string, MockActionDefinition>>;
-}
-
-export interface MockActionDefinition {
-  readonly rateLimit: number;
-  readonly errors: readonly string[];
-  readonly examples: readonly { readonly name: string; readonly request: unknown; readonly response: unknown }[];
-  /** The request's parameter types, to rebuild GET parameters. */
-  readonly params?: ParamShape;
-  /** The spec's request validator. */
-  readonly validateRequest?: (params: unknown) => MockValidation;
-}
+export type { MockActionDefinition, MockServiceDefinition, MockValidation } from "./definition.js";
 
 /** The emulator's default key pair; documented in the README, valid nowhere else. */
 export const MOCK_CREDENTIALS: Credentials = Object.freeze({
@@ -331,7 +313,7 @@ function readParams(received: ReceivedRequest, action: MockActionDefinition): Re
 
 const COMMON_QUERY_PARAMS = new Set(["Action", "Version", "Region", "Timestamp", "Nonce", "SecretId", "Signature", "SignatureMethod", "Token", "Language"]);
 
-/** Tencent's code for the first validation issue, naming the parameter as Tencent does (`BackupSets.0.ReplicaSetId`). */
+/** Tencent's code for the first validation issue, naming the parameter as Tencent does (`Filters.0.Name`). */
 export function failureOf(issues: readonly { path: string; keyword: string; message: string }[]): ApiFailure {
   const issue = issues[0]!;
   const name = issue.path

@@ -1,0 +1,48 @@
+/** Tencent's answer envelope: `{"Response": {...}}` on success, `{"Response": {"Error": {...}}}` on failure. */
+import { TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
+
+/** An answer as text: what openapi-fetch resolves with for `parseAs: "text"`, or the Node transport. */
+export interface TextResult {
+  data?: string | undefined;
+  response: { readonly status: number; readonly headers: { get(name: string): string | null } };
+}
+
+/**
+ * Unwraps Tencent's envelope: returns `Response` (with `RequestId`) on success, throws
+ * `TencentCloudApiError` for `Response.Error`, and `TencentCloudTransportError` for anything that is
+ * not an envelope at all.
+ */
+export function readEnvelope<T>(action: string, result: TextResult): T {
+  const { response } = result;
+  const traceId = response.headers.get("X-TC-TraceId") ?? undefined;
+  const text = result.data ?? "";
+  const fail = (message: string) =>
+    new TencentCloudTransportError({ action, status: response.status, body: text, traceId, message });
+
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(text);
+  } catch {
+    throw fail(text === "" ? "empty answer, expected a JSON envelope" : "answer is not JSON");
+  }
+  const body = isRecord(envelope) ? envelope["Response"] : undefined;
+  if (!isRecord(body)) throw fail('answer has no "Response" object');
+
+  const requestId = typeof body["RequestId"] === "string" ? body["RequestId"] : undefined;
+  if (body["Error"] !== undefined) {
+    const error = body["Error"];
+    if (!isRecord(error) || typeof error["Code"] !== "string") throw fail('"Response.Error" has no string "Code"');
+    throw new TencentCloudApiError({
+      code: error["Code"],
+      message: typeof error["Message"] === "string" ? error["Message"] : "",
+      requestId,
+      traceId,
+      action,
+    });
+  }
+  return body as T;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,624 @@
+/**
+ * Part of stage 4, emit: the checks of `validators.ts`, one plain TypeScript function per component
+ * schema, written from the spec keyword by keyword (templates/validators.ts.hbs lays out the file).
+ * Assumes scripts/check-schemas.ts passed: every keyword met here is one this module implements.
+ *
+ * Two variants of a check exist. "as written" honours `additionalProperties: false` (requests:
+ * Tencent answers an unknown member with UnknownParameter). "open" ignores it, for answers, which
+ * must stay readable when Tencent adds members; it is emitted only for schemas of answers that
+ * contain `additionalProperties: false` somewhere, since elsewhere both variants are the same code.
+ *
+ * Each check has the signature of `Check` (runtime/validation.ts): (value, path, issues, depth).
+ * `path` is the array of keys from the validated value to `value`, pushed and popped around calls to
+ * other checks; a JSON pointer is made from it only when an issue is reported, so that valid input
+ * costs no string building. `depth` counts the members and items entered through a `$ref`.
+ */
+import { isObject } from "./check.js";
+import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
+import type { ServiceModel } from "./model.js";
+import { constantName, Locals, memberAccess, negate, Place, plural, regexLiteral, render, wrap, type Stmt } from "./validator-code.js";
+
+type Json = Record<string, unknown>;
+type Mode = "as written" | "open";
+
+export interface CheckFunctionModel {
+  readonly functionName: string;
+  /** The doc comment's text. */
+  readonly comment: string;
+  readonly parameters: string;
+  readonly body: string;
+}
+
+export interface ValidatorsModel {
+  /** What the file imports from the runtime, sorted. */
+  readonly imports: readonly { name: string; typeOnly: boolean }[];
+  readonly schemas: readonly { name: string; check: string; description: string | undefined; closed: boolean }[];
+  readonly requestValidators: readonly { action: string; validator: string }[];
+  readonly responseValidators: readonly { action: string; validator: string }[];
+  /** Module constants: the regular expressions of `pattern`s. */
+  readonly constants: readonly { name: string; comment: string; declaration: string }[];
+  readonly checks: readonly CheckFunctionModel[];
+}
+
+/** Runtime names the emitted code may use; checks and constants never take these names. */
+const RUNTIME_NAMES = [
+  "MAX_DEPTH", "Path", "StandardSchemaV1", "ValidationIssue", "ValidationResult", "escapeRegExp", "isJsonObject",
+  "isLongerThan", "isShorterThan", "pointerSegment", "reportIssue", "reportIssues", "reportMissing", "reportPattern",
+  "reportTooDeep", "reportType", "reportUnknownMember", "runCheck", "toStandardResult",
+];
+const TYPE_NAMES = new Set(["Path", "StandardSchemaV1", "ValidationIssue", "ValidationResult"]);
+const PARAMETERS = ["value", "path", "issues", "depth"];
+const CHECK_PARAMETERS = "value: unknown, path: Path, issues: ValidationIssue[], depth: number";
+
+export function buildValidators(model: ServiceModel, specValue: unknown): ValidatorsModel {
+  const root = specValue as Json;
+  const schemas = (root["components"] as Json)["schemas"] as Json;
+  const module = new ModuleWriter(root, schemas);
+
+  const openNeeded = module.openVariantsFor(model.actions.map((a) => a.responseSchema));
+  for (const name of Object.keys(schemas)) module.addCheck(name, "as written");
+  for (const name of openNeeded) module.addCheck(name, "open");
+
+  return {
+    imports: [...module.helpers].sort().map((name) => ({ name, typeOnly: TYPE_NAMES.has(name) })),
+    schemas: Object.entries(schemas).map(([name, schema]) => ({
+      name,
+      check: module.checkName(name, "as written"),
+      description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
+      closed: (schema as Json)["additionalProperties"] === false,
+    })),
+    requestValidators: model.actions.map((a) => ({ action: a.action, validator: `validate${a.requestSchema}` })),
+    responseValidators: model.actions.map((a) => ({
+      action: a.action,
+      validator: openNeeded.includes(a.responseSchema)
+        ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`
+        : `validate${a.responseSchema}`,
+    })),
+    constants: module.constants,
+    checks: module.checks,
+  };
+}
+
+interface Context {
+  /** The array issues go to: `issues`, or a oneOf/anyOf branch's own. */
+  readonly issues: string;
+  readonly mode: Mode;
+  readonly locals: Locals;
+  /** A name for constants declared on behalf of this schema, e.g. the property name. */
+  readonly hint: string;
+}
+
+class ModuleWriter {
+  readonly helpers = new Set<string>(["Path", "ValidationIssue", "ValidationResult", "StandardSchemaV1", "runCheck", "toStandardResult"]);
+  readonly constants: { name: string; comment: string; declaration: string }[] = [];
+  readonly checks: CheckFunctionModel[] = [];
+  private readonly names = new Set<string>(RUNTIME_NAMES);
+  private readonly checkNames = new Map<string, string>();
+  private readonly regexConstants = new Map<string, string>();
+  /** Functions of `x-tc-field-patterns` rules, by the schema holding them (shared by both variants). */
+  private readonly ruleChecks = new Map<Json, string>();
+  private readonly pendingRuleChecks: CheckFunctionModel[] = [];
+  private readonly refs: Map<string, Set<string>>;
+  private readonly recursive: Set<string>;
+  private readonly closed: Set<string>;
+
+  constructor(
+    private readonly root: Json,
+    private readonly schemas: Json,
+  ) {
+    for (const name of Object.keys(schemas)) this.names.add(`validate${name}`).add(`${name}Schema`).add(name);
+    this.refs = new Map(Object.entries(schemas).map(([name, schema]) => [name, refsIn(schema)]));
+    this.recursive = new Set(Object.keys(schemas).filter((name) => this.reachable(name).has(name)));
+    this.closed = new Set(Object.keys(schemas).filter((name) => [name, ...this.reachable(name)].some((n) => hasClosedObject(schemas[n]))));
+    // Every check name is decided before any body is written, so that calls can name them.
+    for (const name of Object.keys(schemas)) this.checkNames.set(`${name}\0as written`, this.claim(`check${name}`));
+    for (const name of Object.keys(schemas)) {
+      if (this.closed.has(name)) this.checkNames.set(`${name}\0open`, this.claim(`check${name}Open`));
+    }
+  }
+
+  /** The schemas whose open variant answers need: the closed ones reachable from `roots`. */
+  openVariantsFor(roots: readonly string[]): string[] {
+    const wanted = new Set(roots.flatMap((name) => [name, ...this.reachable(name)]).filter((name) => this.closed.has(name)));
+    return Object.keys(this.schemas).filter((name) => wanted.has(name));
+  }
+
+  /** The check of schema `name` a caller in `mode` uses: the open variant only where it differs. */
+  checkName(name: string, mode: Mode): string {
+    const variant = mode === "open" && this.closed.has(name) ? "open" : "as written";
+    return this.checkNames.get(`${name}\0${variant}`)!;
+  }
+
+  addCheck(name: string, mode: Mode): void {
+    const context: Context = { issues: "issues", mode, locals: new Locals([...this.names, ...PARAMETERS]), hint: name };
+    const stmts: Stmt[] = [];
+    if (this.recursive.has(name)) {
+      this.helpers.add("MAX_DEPTH").add("reportTooDeep");
+      stmts.push(`// ${name} refers to itself: stop at MAX_DEPTH instead of exhausting the stack.`);
+      stmts.push({ if: "depth > MAX_DEPTH", then: ["reportTooDeep(issues, path);", "return;"] });
+    }
+    stmts.push(...this.schemaChecks(this.schemas[name] as Json, "value", Place.here, context, true));
+    this.checks.push({
+      functionName: this.checkName(name, mode),
+      comment:
+        mode === "open"
+          ? `\`${name}\` for answers: \`additionalProperties: false\` ignored, unknown members allowed.`
+          : `\`${name}\` as the spec writes it.`,
+      parameters: CHECK_PARAMETERS,
+      body: render(stmts),
+    });
+    // The functions of its x-tc-field-patterns rules follow it.
+    this.checks.push(...this.pendingRuleChecks.splice(0));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // One schema, applied to one value.
+
+  /** The statements checking `value` (a local, or `value`) at `place` against `schema`. */
+  private schemaChecks(schema: Json, value: string, place: Place, context: Context, topLevel = false): Stmt[] {
+    const types = declaredTypes(schema);
+    const groups: Record<Group, Stmt[]> = {
+      string: this.stringChecks(schema, value, place, context),
+      number: this.numberChecks(schema, value, place, context),
+      array: this.arrayChecks(schema, value, place, context),
+      object: this.objectChecks(schema, value, place, context),
+    };
+    const anyType = this.anyTypeChecks(schema, value, place, context);
+    const nonEmpty = GROUPS.filter((group) => groups[group].length > 0);
+
+    // One declared type whose keywords are the only ones: check the type, then its keywords.
+    const single = types.length === 1 ? types[0]! : undefined;
+    if (single !== undefined && nonEmpty.every((group) => group === groupOf(single))) {
+      const group = groupOf(single);
+      const inner: Stmt[] = group ? [...groups[group]] : [];
+      // The guard is the type check itself, except for an integer with number keywords: those apply to
+      // any number (JSON Schema checks `minimum` of 1.5 even where `type` says integer).
+      let guard = typeCondition(single, value);
+      if (single === "integer" && inner.length > 0) {
+        guard = GROUP_GUARD.number(value);
+        inner.unshift({ if: `!Number.isInteger(${value})`, then: [this.typeIssue(types, value, place, context)] });
+      } else if (group && single !== "number" && single !== "integer") {
+        guard = GROUP_GUARD[group](value);
+      }
+      if (group === "object") this.helpers.add("isJsonObject");
+      const typeIssue = this.typeIssue(types, value, place, context);
+      if (topLevel && anyType.length === 0 && inner.length > 0) return [{ if: negate(guard), then: [typeIssue, "return;"] }, ...inner];
+      return [inner.length > 0 ? { if: negate(guard), then: [typeIssue], else: inner } : { if: negate(guard), then: [typeIssue] }, ...anyType];
+    }
+
+    // Otherwise each keyword applies to the values it is about, whatever `type` says.
+    const stmts: Stmt[] = [];
+    if (types.length > 0) {
+      stmts.push({ if: negate(types.map((t) => typeCondition(t, value)).join(" || ")), then: [this.typeIssue(types, value, place, context)] });
+    }
+    for (const group of nonEmpty) {
+      if (group === "object") this.helpers.add("isJsonObject");
+      stmts.push({ if: GROUP_GUARD[group](value), then: groups[group] });
+    }
+    return [...stmts, ...anyType];
+  }
+
+  private stringChecks(schema: Json, value: string, place: Place, context: Context): Stmt[] {
+    const stmts: Stmt[] = [];
+    const min = schema["minLength"];
+    if (typeof min === "number" && min > 0) {
+      if (min > 1) this.helpers.add("isShorterThan");
+      const condition = min === 1 ? `${value}.length < 1` : `isShorterThan(${value}, ${min})`;
+      stmts.push({ if: condition, then: [this.report(context, place, "minLength", `must be at least ${plural(min, "character")} long`)] });
+    }
+    const max = schema["maxLength"];
+    if (typeof max === "number") {
+      this.helpers.add("isLongerThan");
+      stmts.push({ if: `isLongerThan(${value}, ${max})`, then: [this.report(context, place, "maxLength", `must be at most ${plural(max, "character")} long`)] });
+    }
+    if (typeof schema["pattern"] === "string") {
+      const regex = this.regexConstant(schema["pattern"], context.hint);
+      this.helpers.add("reportPattern");
+      stmts.push({ if: `!${regex}.test(${value})`, then: [`reportPattern(${context.issues}, path, ${this.at(place)}, ${regex});`] });
+    }
+    return stmts;
+  }
+
+  private numberChecks(schema: Json, value: string, place: Place, context: Context): Stmt[] {
+    const bounds: [string, string, string][] = [
+      ["minimum", "<", ">="],
+      ["exclusiveMinimum", "<=", ">"],
+      ["maximum", ">", "<="],
+      ["exclusiveMaximum", ">=", "<"],
+    ];
+    return bounds
+      .filter(([keyword]) => typeof schema[keyword] === "number")
+      .map(([keyword, failing, wanted]) => ({
+        if: `${value} ${failing} ${schema[keyword]}`,
+        then: [this.report(context, place, keyword, `must be ${wanted} ${schema[keyword]}`)],
+      }));
+  }
+
+  private arrayChecks(schema: Json, value: string, place: Place, context: Context): Stmt[] {
+    const stmts: Stmt[] = [];
+    const [min, max] = [schema["minItems"], schema["maxItems"]];
+    if (typeof min === "number" && min > 0) {
+      stmts.push({ if: `${value}.length < ${min}`, then: [this.report(context, place, "minItems", `must have at least ${plural(min, "item")}`)] });
+    }
+    if (typeof max === "number") {
+      stmts.push({ if: `${value}.length > ${max}`, then: [this.report(context, place, "maxItems", `must have at most ${plural(max, "item")}`)] });
+    }
+    const items = schema["items"];
+    if (isObject(items) && hasChecks(items)) {
+      const index = context.locals.index();
+      const ref = pureRef(items);
+      const body: Stmt[] = ref
+        ? this.call(ref, `${value}[${index}]`, place.index(index), context, "depth + 1")
+        : this.localChecks(items, `${value}[${index}]`, "item", place.index(index), { ...context, hint: `${context.hint}Item` });
+      stmts.push(`for (let ${index} = 0; ${index} < ${value}.length; ${index}++) {\n${render(body)}\n}`);
+    }
+    return stmts;
+  }
+
+  private objectChecks(schema: Json, value: string, place: Place, context: Context): Stmt[] {
+    const stmts: Stmt[] = [];
+    const properties = isObject(schema["properties"]) ? (schema["properties"] as Record<string, Json>) : {};
+    const required = new Set(Array.isArray(schema["required"]) ? (schema["required"] as string[]) : []);
+    for (const name of [...Object.keys(properties), ...[...required].filter((n) => !(n in properties))]) {
+      const property = properties[name];
+      const checked = property !== undefined && hasChecks(property);
+      if (!checked && !required.has(name)) continue;
+      const local = context.locals.name(name);
+      stmts.push(`const ${local} = ${memberAccess(value, name)};`);
+      const ref = checked ? pureRef(property) : undefined;
+      const propertyChecks: Stmt[] = !checked
+        ? []
+        : ref
+          ? this.call(ref, local, place.member(name), context, "depth + 1")
+          : this.schemaChecks(property, local, place.member(name), { ...context, hint: name });
+      if (required.has(name)) {
+        this.helpers.add("reportMissing");
+        const missing = `reportMissing(${context.issues}, path, ${this.at(place.member(name))});`;
+        stmts.push({ if: `${local} === undefined`, then: [missing], ...(propertyChecks.length > 0 ? { else: propertyChecks } : {}) });
+      } else {
+        stmts.push({ if: `${local} !== undefined`, then: propertyChecks });
+      }
+    }
+
+    const additional = schema["additionalProperties"];
+    const closed = additional === false && context.mode === "as written";
+    if (closed || (isObject(additional) && hasChecks(additional))) {
+      const key = context.locals.name("key");
+      const declared = Object.keys(properties).map((name) => `${key} !== ${JSON.stringify(name)}`).join(" && ");
+      let body: Stmt[];
+      if (closed) {
+        this.helpers.add("reportUnknownMember");
+        body = [`reportUnknownMember(${context.issues}, path, ${this.at(place)}, ${key});`];
+      } else {
+        const ref = pureRef(additional as Json);
+        body = ref
+          ? this.call(ref, `${value}[${key}]`, place.key(key), context, "depth + 1")
+          : this.localChecks(additional as Json, `${value}[${key}]`, "member", place.key(key), { ...context, hint: `${context.hint}Member` });
+      }
+      stmts.push(`for (const ${key} of Object.keys(${value})) {\n${render(declared === "" ? body : [{ if: declared, then: body }])}\n}`);
+    }
+
+    if (schema[FIELD_PATTERNS] !== undefined) {
+      stmts.push(...this.atPlace(place, `${this.fieldPatternsCheck(schema, context.hint)}(${value}, path, ${context.issues});`));
+    }
+    return stmts;
+  }
+
+  /** `enum`, `const`, `$ref` beside other keywords, `allOf`, `anyOf`, `oneOf`: about values of any type. */
+  private anyTypeChecks(schema: Json, value: string, place: Place, context: Context): Stmt[] {
+    const stmts: Stmt[] = [];
+    if (Array.isArray(schema["enum"])) {
+      const values = schema["enum"] as unknown[];
+      stmts.push({
+        if: values.map((v) => `${value} !== ${JSON.stringify(v)}`).join(" && "),
+        then: [this.report(context, place, "enum", `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`)],
+      });
+    }
+    if ("const" in schema) {
+      const expected = JSON.stringify(schema["const"]);
+      stmts.push({ if: `${value} !== ${expected}`, then: [this.report(context, place, "const", `must be ${expected}`)] });
+    }
+    // The same value: not a level deeper.
+    if (typeof schema["$ref"] === "string") stmts.push(...this.call(refName(schema["$ref"]), value, place, context, "depth"));
+    for (const branch of (schema["allOf"] as Json[] | undefined) ?? []) stmts.push(...this.branchChecks(branch, value, place, context.issues, context));
+    if (Array.isArray(schema["anyOf"])) stmts.push(...this.anyOfChecks(schema["anyOf"] as Json[], value, place, context));
+    if (Array.isArray(schema["oneOf"])) stmts.push(...this.oneOfChecks(schema["oneOf"] as Json[], value, place, context));
+    return stmts;
+  }
+
+  private branchChecks(branch: Json, value: string, place: Place, issues: string, context: Context): Stmt[] {
+    const ref = pureRef(branch);
+    if (ref) return this.call(ref, value, place, { ...context, issues }, "depth");
+    return this.schemaChecks(branch, value, place, { ...context, issues });
+  }
+
+  /** Branches are tried in order until one matches; when none does, their issues and the anyOf issue. */
+  private anyOfChecks(branches: Json[], value: string, place: Place, context: Context): Stmt[] {
+    this.helpers.add("reportIssues");
+    const names = branches.map(() => context.locals.name("anyOfIssues"));
+    const described = branches.map(describeBranch).join(", ");
+    let stmts: Stmt[] = [
+      ...names.map((name) => `reportIssues(${context.issues}, ${name});`),
+      this.report(context, place, "anyOf", `must match at least one of: ${described}`),
+    ];
+    for (let i = branches.length - 1; i >= 0; i--) {
+      stmts = [
+        `const ${names[i]}: ValidationIssue[] = [];`,
+        ...this.branchChecks(branches[i]!, value, place, names[i]!, context),
+        { if: `${names[i]}.length > 0`, then: stmts },
+      ];
+    }
+    return [`// anyOf: ${described}.`, ...stmts];
+  }
+
+  /** Every branch is tried; unless exactly one matches, their issues and the oneOf issue. */
+  private oneOfChecks(branches: Json[], value: string, place: Place, context: Context): Stmt[] {
+    this.helpers.add("reportIssues").add("reportIssue");
+    const names = branches.map(() => context.locals.name("oneOfIssues"));
+    const matches = context.locals.name("matches");
+    const described = branches.map(describeBranch).join(", ");
+    const stmts: Stmt[] = [`// oneOf: ${described}.`];
+    branches.forEach((branch, i) => stmts.push(`const ${names[i]}: ValidationIssue[] = [];`, ...this.branchChecks(branch, value, place, names[i]!, context)));
+    stmts.push(`const ${matches} = ${names.map((n) => `(${n}.length === 0 ? 1 : 0)`).join(" + ")};`);
+    const none = JSON.stringify(`must match one of: ${described}`);
+    const several = JSON.stringify(`must match only one of: ${described}; matches `);
+    stmts.push({
+      if: `${matches} !== 1`,
+      then: [
+        ...names.map((name) => `reportIssues(${context.issues}, ${name});`),
+        `reportIssue(${context.issues}, path, ${this.at(place)}, "oneOf", ${matches} === 0 ? ${none} : ${several} + ${matches});`,
+      ],
+    });
+    return stmts;
+  }
+
+  /** Checks of a value read into a new local first (an item, a map's member). */
+  private localChecks(schema: Json, element: string, hint: string, place: Place, context: Context): Stmt[] {
+    const local = context.locals.name(hint);
+    return [`const ${local}: unknown = ${element};`, ...this.schemaChecks(schema, local, place, context)];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // x-tc-field-patterns
+
+  /**
+   * The `x-tc-field-patterns` rules of an object schema, as a function of their own: each rule's
+   * pattern is built from the members it names, then tested on every string its field reaches. Values
+   * of the wrong type are left to the type checks: a rule applies only where its members are usable.
+   */
+  private fieldPatternsCheck(schema: Json, hint: string): string {
+    const existing = this.ruleChecks.get(schema);
+    if (existing) return existing;
+    const name = this.claim(`check${hint}FieldPatterns`);
+    const locals = new Locals([...this.names, ...PARAMETERS]);
+    const context: Context = { issues: "issues", mode: "as written", locals, hint };
+    const stmts: Stmt[] = [];
+    for (const rule of parseFieldPatterns(this.root, schema).rules) {
+      const members = new Map<string, { local: string; types: readonly string[] }>();
+      for (const part of rule.pattern) {
+        if (typeof part !== "string" && !members.has(part.member)) members.set(part.member, { local: locals.name(part.member), types: part.types });
+      }
+      const pattern = locals.name("pattern");
+      const source = rule.pattern.map((part) => {
+        if (typeof part === "string") return JSON.stringify(part);
+        const { local, types } = members.get(part.member)!;
+        return `escapeRegExp(${types.includes("integer") ? `String(${local})` : local})`;
+      });
+      const usable = [...members.values()].map(({ local, types }) => {
+        const checks = types.map((type) => `typeof ${local} === "${type === "integer" ? "number" : "string"}"`);
+        return checks.length > 1 ? `(${checks.join(" || ")})` : checks[0]!;
+      });
+      const reach = this.fieldReach(rule.field, "value", Place.here, locals, (text, place) => [
+        { if: `typeof ${text} === "string" && !${pattern}.test(${text})`, then: [this.report(context, place, FIELD_PATTERNS, rule.message)] },
+      ]);
+      stmts.push(`// ${rule.field.join("/")}: ${rule.message}`);
+      for (const [member, { local }] of members) stmts.push(`const ${local} = ${memberAccess("value", member)};`);
+      stmts.push({ if: usable.join(" && ") || "true", then: [`const ${pattern} = new RegExp(${source.join(" + ")}, "u");`, ...reach] });
+    }
+    this.helpers.add("escapeRegExp");
+    this.pendingRuleChecks.push({
+      functionName: name,
+      comment: `The \`${FIELD_PATTERNS}\` rules of \`${hint}\`, for a value already known to be an object.`,
+      parameters: "value: Record<string, unknown>, path: Path, issues: ValidationIssue[]",
+      body: render(stmts),
+    });
+    this.ruleChecks.set(schema, name);
+    return name;
+  }
+
+  /** Statements reaching every value a field (member names, `*` for items) leads to from `value`. */
+  private fieldReach(field: readonly string[], value: string, place: Place, locals: Locals, visit: (value: string, place: Place) => Stmt[]): Stmt[] {
+    const [segment, ...rest] = field;
+    if (segment === undefined) return visit(value, place);
+    if (segment === "*") {
+      const i = locals.index();
+      const item = locals.name("item");
+      const body = [`const ${item}: unknown = ${value}[${i}];`, ...this.fieldReach(rest, item, place.index(i), locals, visit)];
+      return [{ if: `Array.isArray(${value})`, then: [`for (let ${i} = 0; ${i} < ${value}.length; ${i}++) {\n${render(body)}\n}`] }];
+    }
+    const member = locals.name(segment);
+    const inner: Stmt[] = [`const ${member} = ${memberAccess(value, segment)};`, ...this.fieldReach(rest, member, place.member(segment), locals, visit)];
+    // The object the rule belongs to is known to be one; anything reached inside it is not.
+    if (value === "value") return inner;
+    this.helpers.add("isJsonObject");
+    return [{ if: `isJsonObject(${value})`, then: inner }];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls, issues, constants, names.
+
+  /**
+   * The checks of schema `name` on a value at `place`: written out here when the schema refers to no
+   * other (as Ajv inlines such schemas; a call per array item would cost more than the checks),
+   * otherwise a call of its check function.
+   */
+  private call(name: string, value: string, place: Place, context: Context, depth: string): Stmt[] {
+    if (this.refs.get(name)!.size === 0) {
+      const inlined = { ...context, hint: name };
+      const checks = /^[A-Za-z_$][\w$]*$/.test(value)
+        ? this.schemaChecks(this.schemas[name] as Json, value, place, inlined)
+        : this.localChecks(this.schemas[name] as Json, value, "item", place, inlined);
+      return [`// ${name}`, ...checks];
+    }
+    return this.atPlace(place, `${this.checkName(name, context.mode)}(${value}, path, ${context.issues}, ${depth});`);
+  }
+
+  /** A call made with `path` pointing at `place`: the place's keys pushed before (two at a time), popped after. */
+  private atPlace(place: Place, invocation: string): Stmt[] {
+    const keys = place.pushArgs();
+    if (keys.length === 0) return [invocation];
+    const pushes: Stmt[] = [];
+    for (let i = 0; i < keys.length; i += 2) pushes.push(`path.push(${keys.slice(i, i + 2).join(", ")});`);
+    return [...pushes, invocation, keys.length === 1 ? "path.pop();" : `path.pop(${keys.length});`];
+  }
+
+  private typeIssue(types: readonly string[], value: string, place: Place, context: Context): string {
+    this.helpers.add("reportType");
+    const expected = types.map((t) => TYPE_NOUNS[t]!).join(" or ");
+    return `reportType(${context.issues}, path, ${this.at(place)}, ${JSON.stringify(expected)}, ${value});`;
+  }
+
+  private report(context: Context, place: Place, keyword: string, message: string): string {
+    this.helpers.add("reportIssue");
+    return `reportIssue(${context.issues}, path, ${this.at(place)}, ${JSON.stringify(keyword)}, ${JSON.stringify(message)});`;
+  }
+
+  /** The pointer of `place` below `path`, as an expression. */
+  private at(place: Place): string {
+    if (place.hasKey()) this.helpers.add("pointerSegment");
+    return place.at();
+  }
+
+  /** A module constant holding the regular expression of `pattern`, shared by equal patterns. */
+  private regexConstant(pattern: string, hint: string): string {
+    const existing = this.regexConstants.get(pattern);
+    if (existing) return existing;
+    const name = this.claim(`${constantName(hint)}_PATTERN`);
+    this.regexConstants.set(pattern, name);
+    this.constants.push({ name, comment: `\`pattern\` of ${hint}.`, declaration: `const ${name} = ${regexLiteral(pattern)};` });
+    return name;
+  }
+
+  private claim(wanted: string): string {
+    let name = wanted;
+    for (let n = 2; this.names.has(name); n++) name = `${wanted}${n}`;
+    this.names.add(name);
+    return name;
+  }
+
+  private reachable(name: string): Set<string> {
+    const seen = new Set<string>();
+    const queue = [...(this.refs.get(name) ?? [])];
+    while (queue.length > 0) {
+      const next = queue.pop()!;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      queue.push(...(this.refs.get(next) ?? []));
+    }
+    return seen;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keywords by the kind of value they are about.
+
+type Group = "string" | "number" | "array" | "object";
+const GROUPS: readonly Group[] = ["string", "number", "array", "object"];
+
+const GROUP_GUARD: Record<Group, (value: string) => string> = {
+  string: (v) => `typeof ${v} === "string"`,
+  number: (v) => `typeof ${v} === "number"`,
+  array: (v) => `Array.isArray(${v})`,
+  object: (v) => `isJsonObject(${v})`,
+};
+
+function groupOf(type: string): Group | undefined {
+  if (type === "integer" || type === "number") return "number";
+  return GROUPS.includes(type as Group) ? (type as Group) : undefined;
+}
+
+function typeCondition(type: string, v: string): string {
+  switch (type) {
+    case "string":
+    case "boolean":
+      return `typeof ${v} === "${type}"`;
+    case "number":
+      return `(typeof ${v} === "number" && Number.isFinite(${v}))`;
+    case "integer":
+      return `Number.isInteger(${v})`;
+    case "null":
+      return `${v} === null`;
+    case "array":
+      return `Array.isArray(${v})`;
+    default:
+      return `isJsonObject(${v})`;
+  }
+}
+
+const TYPE_NOUNS: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  integer: "an integer",
+  boolean: "a boolean",
+  null: "null",
+  array: "an array",
+  object: "an object",
+};
+
+/** `type` as a list, with `nullable: true` adding null. */
+function declaredTypes(schema: Json): string[] {
+  const type = schema["type"];
+  const types = type === undefined ? [] : Array.isArray(type) ? [...(type as string[])] : [type as string];
+  if (schema["nullable"] === true && !types.includes("null")) types.push("null");
+  return types;
+}
+
+const CONSTRAINING = new Set([
+  "type", "nullable", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+  "maxLength", "pattern", "items", "minItems", "maxItems", "required", "properties", "additionalProperties", "$ref",
+  "allOf", "anyOf", "oneOf", FIELD_PATTERNS,
+]);
+
+/** Whether a schema constrains anything: annotations alone, or `additionalProperties: true`, do not. */
+function hasChecks(schema: Json): boolean {
+  return Object.keys(schema).some((key) => CONSTRAINING.has(key) && !(key === "additionalProperties" && schema[key] === true));
+}
+
+/** The schema name of a schema that is only a `$ref` (annotations aside). */
+function pureRef(schema: Json): string | undefined {
+  if (typeof schema["$ref"] !== "string") return undefined;
+  const { $ref: _ref, ...others } = schema;
+  return hasChecks(others) ? undefined : refName(schema["$ref"]);
+}
+
+function refName(ref: string): string {
+  return ref.slice("#/components/schemas/".length);
+}
+
+/** The schemas directly inside a schema: members, items, branches. */
+function subschemas(schema: Json): Json[] {
+  const found: unknown[] = [];
+  if (isObject(schema["properties"])) found.push(...Object.values(schema["properties"]));
+  for (const key of ["items", "additionalProperties"]) found.push(schema[key]);
+  for (const key of ["allOf", "anyOf", "oneOf"]) if (Array.isArray(schema[key])) found.push(...schema[key]);
+  return found.filter(isObject);
+}
+
+/** The names of the schemas a schema refers to, at any depth inside it. */
+function refsIn(schema: unknown, found = new Set<string>()): Set<string> {
+  if (!isObject(schema)) return found;
+  if (typeof schema["$ref"] === "string") found.add(refName(schema["$ref"]));
+  for (const inner of subschemas(schema)) refsIn(inner, found);
+  return found;
+}
+
+/** Whether a schema, not counting what it refers to, has an object closed by `additionalProperties: false`. */
+function hasClosedObject(schema: unknown): boolean {
+  return isObject(schema) && (schema["additionalProperties"] === false || subschemas(schema).some(hasClosedObject));
+}
+
+function describeBranch(branch: Json, index: number): string {
+  if (typeof branch["$ref"] === "string") return refName(branch["$ref"]);
+  const types = declaredTypes(branch);
+  return types.length > 0 ? types.join(" or ") : `schema #${index + 1}`;
+}

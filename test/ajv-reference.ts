@@ -1,0 +1,161 @@
+/**
+ * The reference the generated validators are compared with: Ajv, compiled from the same spec for the
+ * same dialect (OpenAPI 3.1 = JSON Schema 2020-12), all errors, formats as annotations. Shared by the
+ * differential test and bench/validators.ts.
+ *
+ * `x-tc-field-patterns` is implemented here a second time, independently of runtime/validation.ts,
+ * as an Ajv keyword. The "open" flavour (what answers are checked with) is the same spec with every
+ * `additionalProperties: false` deleted.
+ */
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject, type KeywordDefinition, type Options, type ValidateFunction } from "ajv/dist/2020.js";
+import { parse } from "yaml";
+
+type Json = Record<string, unknown>;
+
+export interface ReferenceIssue {
+  readonly path: string;
+  readonly keyword: string;
+}
+
+export function loadSpec(file: string): Json {
+  return parse(readFileSync(file, "utf8")) as Json;
+}
+
+export function schemaNames(spec: Json): string[] {
+  return Object.keys(((spec["components"] as Json)["schemas"] as Json) ?? {});
+}
+
+/** The spec with every `additionalProperties: false` removed: what a forward-compatible reader accepts. */
+export function openSpec(spec: Json): Json {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (typeof node !== "object" || node === null) return node;
+    const copy: Json = {};
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "additionalProperties" && value === false) continue;
+      copy[key] = key === "examples" || key === "enum" || key === "const" ? value : strip(value);
+    }
+    return copy;
+  };
+  return strip(spec) as Json;
+}
+
+/** Annotations and extensions Ajv's strict mode must accept without asserting anything. */
+const ANNOTATION_KEYWORDS = ["components", "example", "discriminator", "externalDocs", "xml", "x-enum-varnames", "x-enum-descriptions"];
+
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: true,
+  // Types are checked by the comparison itself; Ajv's hints about type-less keywords are noise here.
+  strictTypes: false,
+  // JSON Schema 2020-12: `format` is an annotation unless a format-assertion vocabulary is in use.
+  validateFormats: false,
+};
+
+/**
+ * An Ajv instance holding the spec's components under `tcgen:spec`, with the extension keyword or
+ * (for standalone code, which cannot hold a function keyword) with it as an annotation.
+ */
+export function createAjv(spec: Json, options: { fieldPatterns: boolean; code?: Options["code"]; allErrors?: boolean }): Ajv2020 {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: options.allErrors ?? true, ...(options.code ? { code: options.code } : {}) });
+  ajv.addVocabulary(ANNOTATION_KEYWORDS);
+  if (options.fieldPatterns) ajv.addKeyword(fieldPatternsKeyword());
+  else ajv.addKeyword("x-tc-field-patterns");
+  ajv.addSchema({ $id: "tcgen:spec", components: spec["components"] }, "tcgen:spec");
+  return ajv;
+}
+
+export function compileSchema(ajv: Ajv2020, name: string): ValidateFunction {
+  return ajv.compile({ $ref: `tcgen:spec#/components/schemas/${name}` });
+}
+
+/** Ajv's errors as tcgen reports them: a missing or unknown member at the member's own pointer. */
+export function referenceIssues(errors: readonly ErrorObject[] | null | undefined): ReferenceIssue[] {
+  return (errors ?? []).map((error) => {
+    if (error.keyword === "required") return { path: `${error.instancePath}/${escape(String(error.params["missingProperty"]))}`, keyword: "required" };
+    if (error.keyword === "additionalProperties") {
+      return { path: `${error.instancePath}/${escape(String(error.params["additionalProperty"]))}`, keyword: "additionalProperties" };
+    }
+    return { path: error.instancePath, keyword: error.keyword };
+  });
+}
+
+function escape(segment: string): string {
+  return segment.split("~").join("~0").split("/").join("~1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// x-tc-field-patterns as an Ajv keyword, written from spec/README.md without runtime/validation.ts.
+
+interface Rule {
+  field: string;
+  pattern: string;
+  message: string;
+}
+
+type RuleCheck = (data: Json, instancePath: string, errors: Partial<ErrorObject>[]) => void;
+
+function fieldPatternsKeyword(): KeywordDefinition {
+  return {
+    keyword: "x-tc-field-patterns",
+    type: "object",
+    schemaType: "array",
+    errors: true,
+    compile(rules: Rule[]) {
+      const checks = rules.map(compileRule);
+      return function validate(data: Json, context?: { instancePath: string }) {
+        const errors: Partial<ErrorObject>[] = [];
+        for (const check of checks) check(data, context?.instancePath ?? "", errors);
+        (validate as unknown as { errors: unknown }).errors = errors;
+        return errors.length === 0;
+      };
+    },
+  };
+}
+
+/** The rules of a top-level schema as a plain function, to run after Ajv's standalone code. */
+export function fieldPatternsRule(spec: Json, schemaName: string): (data: unknown) => Partial<ErrorObject>[] {
+  const schema = ((spec["components"] as Json)["schemas"] as Json)[schemaName] as Json;
+  const checks = ((schema["x-tc-field-patterns"] as Rule[] | undefined) ?? []).map(compileRule);
+  return (data) => {
+    const errors: Partial<ErrorObject>[] = [];
+    if (typeof data === "object" && data !== null && !Array.isArray(data)) for (const check of checks) check(data as Json, "", errors);
+    return errors;
+  };
+}
+
+/** One rule, parsed once: the pattern's literal parts and member names, the field's segments. */
+function compileRule(rule: Rule): RuleCheck {
+  const parts = rule.pattern.split(/\{\/([^{}]*)\}/); // odd indexes are member names
+  const segments = rule.field.split("/").slice(1);
+  return (data, instancePath, errors) => {
+    let source = "";
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) {
+        source += parts[i];
+        continue;
+      }
+      let member = data[parts[i]!];
+      if (typeof member === "number" && Number.isFinite(member)) member = String(member);
+      if (typeof member !== "string") return;
+      source += member.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+    }
+    const regex = new RegExp(source, "u");
+    const visit = (value: unknown, index: number, pointer: string): void => {
+      if (index === segments.length) {
+        if (typeof value === "string" && !regex.test(value)) {
+          errors.push({ instancePath: instancePath + pointer, keyword: "x-tc-field-patterns", message: rule.message, params: {} });
+        }
+        return;
+      }
+      const segment = segments[index]!;
+      if (segment === "*") {
+        if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(value[i], index + 1, `${pointer}/${i}`);
+      } else if (typeof value === "object" && value !== null && !Array.isArray(value) && (value as Json)[segment] !== undefined) {
+        visit((value as Json)[segment], index + 1, `${pointer}/${escape(segment)}`);
+      }
+    };
+    visit(data, 0, "");
+  };
+}
