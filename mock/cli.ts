@@ -20,6 +20,7 @@ export async function runMock(args: string[]): Promise<number> {
       latency: { type: "string" },
       "clock-skew": { type: "string" },
       "task-ms": { type: "string" },
+      "file-bytes": { type: "string" },
       seed: { type: "string" },
     },
   });
@@ -53,6 +54,8 @@ export async function runMock(args: string[]): Promise<number> {
   }
   const clockSkew = number("clock-skew");
   const taskMs = number("task-ms");
+  const fileBytes = number("file-bytes");
+  if (fileBytes !== undefined && !(Number.isInteger(fileBytes) && fileBytes >= 0)) throw new UsageError(`--file-bytes must be a whole number of bytes, got "${values["file-bytes"]}"`);
   const seed = number("seed");
   const faults = {
     ...(values["no-rate-limit"] ? { rateLimit: false } : {}),
@@ -69,7 +72,10 @@ export async function runMock(args: string[]): Promise<number> {
     port,
     host: values.host,
     faults,
-    ...(taskMs === undefined ? {} : { world: { taskQueuedMs: taskMs / 4, taskRunningMs: (taskMs * 3) / 4 } }),
+    world: {
+      ...(taskMs === undefined ? {} : { taskQueuedMs: taskMs / 4, taskRunningMs: (taskMs * 3) / 4 }),
+      ...optional("fileBytes", fileBytes),
+    },
     ...(values["secret-id"] && values["secret-key"] ? { credentials: { secretId: values["secret-id"], secretKey: values["secret-key"] } } : {}),
   });
   console.log(`tcgen mock: mongodb 2019-07-25 listening on ${mock.url}`);

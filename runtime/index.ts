@@ -12,6 +12,10 @@ export type { RetryOptions } from "./retry.js";
 export { CREDENTIAL_ENV, credentialsResolver, parseIni } from "./credentials.js";
 export type { Credentials, CredentialsOptions, CredentialsProvider, ProvidedCredentials } from "./credentials.js";
 export { CredentialsError, TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
+export { collect, paginate, PaginationError } from "./paginate.js";
+export type { PaginatorDefinition } from "./paginate.js";
+export { DEFAULT_WAITER_TIMEOUT_MS, waitForItems, WaiterFailedError, WaiterTimeoutError } from "./waiter.js";
+export type { WaiterDefinition, WaiterOptions, WaiterProgress } from "./waiter.js";
 export { deriveTc3SigningKey, signTc3, tc3Date } from "./signing.js";
 export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./signing.js";
 export { TCGEN_VERSION } from "./version.js";
@@ -29,8 +33,8 @@ export {
   MAX_DEPTH,
   MAX_ISSUES,
   pointerSegment,
+  Report,
   reportIssue,
-  reportIssues,
   reportMissing,
   reportPattern,
   reportTooDeep,
@@ -41,4 +45,4 @@ export {
   runCheck,
   toStandardResult,
 } from "./validation.js";
-export type { Check, Path, StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
+export type { Check, StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";

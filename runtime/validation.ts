@@ -146,94 +146,137 @@ function pointerKeys(pointer: string): (string | number)[] {
 // Helpers of the emitted checks. Every check has the signature of `Check`.
 
 /**
- * Where a check is: the member names and array indexes from the validated value down to the value
- * being checked. Checks push and pop keys around calls to other checks; the JSON pointer is made only
- * when an issue is reported, so that valid input costs no string building, and each prefix is made
- * once however many issues share it, so that reporting stays linear in the depth.
+ * What a check writes to: the issues found so far, and where the check is (the member names and
+ * array indexes from the validated value down to the value being checked). Checks enter and leave
+ * keys around calls of other checks; a JSON pointer is made only when an issue is reported, so that
+ * valid input costs no string building, and each prefix is made once however many issues share it.
  */
-export class Path {
-  /** The keys of the current place are `keys[0..length)`; slots beyond are reused, never shrunk. */
+export class Report {
+  /** At most {@link MAX_ISSUES}, in the order found. */
+  readonly issues: (ValidationIssue | DeferredIssue)[] = [];
+  /**
+   * Every issue counts here, also past the cap: `oneOf`/`anyOf` tell a matching branch by it.
+   * `issues.length` is always `min(failures, MAX_ISSUES)`.
+   */
+  failures = 0;
+  /** How many `oneOf`/`anyOf` are being tried: what their branches find may be taken back. */
+  trying = 0;
+  /** Whether an issue was deferred; {@link runCheck} then completes them. */
+  deferred = false;
+  /** The keys of the current place are `keys[0..depth)`; slots beyond are reused, never shrunk. */
   private readonly keys: (string | number)[] = [];
-  private length = 0;
+  private depth = 0;
   /** The pointers of `keys[0..i]` for each `i < made`: made once, kept while those keys stay. */
   private readonly pointers: string[] = [];
   private made = 0;
 
-  push(key: string | number, next?: string | number): void {
-    this.keys[this.length++] = key;
-    if (next !== undefined) this.keys[this.length++] = next;
+  enter(key: string | number, next?: string | number): void {
+    this.keys[this.depth++] = key;
+    if (next !== undefined) this.keys[this.depth++] = next;
   }
 
-  pop(count = 1): void {
-    this.length -= count;
-    if (this.made > this.length) this.made = this.length;
+  leave(count = 1): void {
+    this.depth -= count;
+    if (this.made > this.depth) this.made = this.depth;
   }
 
   /** The RFC 6901 pointer of the current place. */
   pointer(): string {
     let pointer = this.made > 0 ? this.pointers[this.made - 1]! : "";
-    for (; this.made < this.length; this.made++) {
+    for (; this.made < this.depth; this.made++) {
       const key = this.keys[this.made]!;
       pointer += `/${typeof key === "number" ? key : pointerSegment(key)}`;
       this.pointers[this.made] = pointer;
     }
     return pointer;
   }
-}
 
-/** Appends the issues of `value` (at `path`) to `issues`; `depth` counts members and items entered through `$ref`s. */
-export type Check = (value: unknown, path: Path, issues: ValidationIssue[], depth: number) => void;
-
-/** Runs a check from the root of `value` and turns what it found into a verdict. */
-export function runCheck<T>(check: Check, value: unknown): ValidationResult<T> {
-  const issues: ValidationIssue[] = [];
-  try {
-    check(value, new Path(), issues, 0);
-  } catch (error) {
-    // MAX_DEPTH keeps recursion well inside a normal stack; this catches the rest (a caller that is
-    // itself very deep) so that a validator reports instead of throwing.
-    if (!(error instanceof RangeError)) throw error;
-    if (issues.length < MAX_ISSUES) issues.push({ path: "", keyword: "maxDepth", message: "is nested too deeply to validate" });
+  /** Forgets what was found since there were `failures`: the issues of `oneOf`/`anyOf` branches that lost. */
+  takeBack(failures: number): void {
+    this.failures = failures;
+    // pop(), not a write to `length`: V8 shrinks arrays by `length` on a slow path.
+    while (this.issues.length > Math.min(failures, MAX_ISSUES)) this.issues.pop();
   }
-  return issues.length === 0 ? { ok: true, value: value as T } : { ok: false, issues };
 }
 
 /**
- * Records an issue at `at`, a JSON pointer relative to `path` (`""` for the value at `path` itself),
- * unless {@link MAX_ISSUES} are already recorded.
+ * An issue found while a `oneOf`/`anyOf` is being tried, kept in parts: most are taken back when
+ * another branch matches, so their pointers are joined only if they stay.
  */
-export function reportIssue(issues: ValidationIssue[], path: Path, at: string, keyword: string, message: string): void {
-  if (issues.length < MAX_ISSUES) issues.push({ path: path.pointer() + at, keyword, message });
+interface DeferredIssue {
+  readonly prefix: string;
+  readonly at: string;
+  readonly key: string | undefined;
+  readonly keyword: string;
+  readonly message: string;
+}
+
+/** Records the issues of `value` in `report`; `depth` counts members and items entered through `$ref`s. */
+export type Check = (value: unknown, report: Report, depth: number) => void;
+
+/** Runs a check from the root of `value` and turns what it found into a verdict. */
+export function runCheck<T>(check: Check, value: unknown): ValidationResult<T> {
+  const report = new Report();
+  try {
+    check(value, report, 0);
+  } catch (error) {
+    // MAX_DEPTH keeps recursion well inside a normal stack; this catches the rest (a caller that is
+    // itself very deep) so that a validator reports instead of throwing. Where the stack ran out is
+    // lost with it: the issue is about the whole value.
+    if (!(error instanceof RangeError)) throw error;
+    report.takeBack(Math.min(report.failures, MAX_ISSUES - 1));
+    report.failures++;
+    report.issues.push({ path: "", keyword: "maxDepth", message: "is nested too deeply to validate" });
+  }
+  if (report.failures === 0) return { ok: true, value: value as T };
+  const issues = report.deferred ? report.issues.map(complete) : (report.issues as ValidationIssue[]);
+  return { ok: false, issues };
+}
+
+function complete(issue: ValidationIssue | DeferredIssue): ValidationIssue {
+  if (!("prefix" in issue)) return issue;
+  const { prefix, at, key, keyword, message } = issue;
+  return { path: key === undefined ? prefix + at : `${prefix}${at}/${pointerSegment(key)}`, keyword, message };
+}
+
+/**
+ * Records an issue at `at`, a JSON pointer relative to the report's place (`""` for the value there),
+ * unless {@link MAX_ISSUES} are already recorded; `key` is an unknown member's name, below `at`.
+ */
+export function reportIssue(report: Report, at: string, keyword: string, message: string, key?: string): void {
+  if (report.failures++ >= MAX_ISSUES) return;
+  const prefix = report.pointer();
+  if (report.trying > 0) {
+    report.deferred = true;
+    report.issues.push({ prefix, at, key, keyword, message });
+  } else {
+    report.issues.push({ path: key === undefined ? prefix + at : `${prefix}${at}/${pointerSegment(key)}`, keyword, message });
+  }
 }
 
 /** `required`: the member at `at` is missing. */
-export function reportMissing(issues: ValidationIssue[], path: Path, at: string): void {
-  reportIssue(issues, path, at, "required", "is required");
+export function reportMissing(report: Report, at: string): void {
+  reportIssue(report, at, "required", "is required");
 }
 
 /** `additionalProperties: false`: `key` is a member of the object at `at` that the spec does not declare. */
-export function reportUnknownMember(issues: ValidationIssue[], path: Path, at: string, key: string): void {
-  reportIssue(issues, path, `${at}/${pointerSegment(key)}`, "additionalProperties", "is not a member the spec declares");
+export function reportUnknownMember(report: Report, at: string, key: string): void {
+  reportIssue(report, at, "additionalProperties", "is not a member the spec declares", key);
 }
 
 /** `pattern`: the string at `at` does not match `pattern` (the spec's, with the `u` flag). */
-export function reportPattern(issues: ValidationIssue[], path: Path, at: string, pattern: RegExp): void {
-  reportIssue(issues, path, at, "pattern", `must match the pattern ${pattern.source}`);
+export function reportPattern(report: Report, at: string, pattern: RegExp): void {
+  reportIssue(report, at, "pattern", `must match the pattern ${pattern.source}`);
 }
 
 /** `type`: the value at `at` is not `expected` (`a string`, `an integer or null`...). */
-export function reportType(issues: ValidationIssue[], path: Path, at: string, expected: string, value: unknown): void {
-  reportIssue(issues, path, at, "type", `must be ${expected}, got ${describeType(value)}`);
-}
-
-/** Records the issues of failed `oneOf`/`anyOf` branches before the issue of the keyword itself. */
-export function reportIssues(issues: ValidationIssue[], found: readonly ValidationIssue[]): void {
-  for (const issue of found) if (issues.length < MAX_ISSUES) issues.push(issue);
+export function reportType(report: Report, at: string, expected: string, value: unknown): void {
+  reportIssue(report, at, "type", `must be ${expected}, got ${describeType(value)}`);
 }
 
 /** The issue for a value nested deeper than {@link MAX_DEPTH}. */
-export function reportTooDeep(issues: ValidationIssue[], path: Path): void {
-  reportIssue(issues, path, "", "maxDepth", `is nested more than ${MAX_DEPTH} levels deep; not validated further`);
+export function reportTooDeep(report: Report): void {
+  reportIssue(report, "", "maxDepth", `is nested more than ${MAX_DEPTH} levels deep; not validated further`);
 }
 
 /** A JSON object: not null, not an array. */
@@ -243,8 +286,9 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 /** A member name as one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`). */
 export function pointerSegment(key: string): string {
-  return key.replace(/~/g, "~0").replace(/\//g, "~1");
+  return NEEDS_ESCAPING.test(key) ? key.replace(/~/g, "~0").replace(/\//g, "~1") : key;
 }
+const NEEDS_ESCAPING = /[~/]/;
 
 /** The JSON type of a value, for messages: never the value itself, which may be a secret. */
 export function describeType(value: unknown): string {

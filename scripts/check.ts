@@ -6,6 +6,7 @@ import path from "node:path";
 import type { LoadedSpec } from "./load.js";
 import { joinPointer } from "./load.js";
 import { checkValidatedSchemas } from "./check-schemas.js";
+import { checkPaging } from "./check-paging.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 type Json = Record<string, unknown>;
@@ -40,6 +41,7 @@ export function checkSpec(spec: LoadedSpec, filePath: string): void {
   checkRefs(root, "", root, report);
   checkSchemas(root, report);
   checkPaths(root, report);
+  checkPaging(root, report);
   if (problems.length > 0) throw new SpecError(problems);
 }
 

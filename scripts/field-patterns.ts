@@ -18,8 +18,8 @@ export const FIELD_PATTERNS = "x-tc-field-patterns";
 export interface FieldPatternRule {
   /** Member names from the object to the checked strings; `"*"` is every item of an array. */
   readonly field: readonly string[];
-  /** Regular expression source, with references to members (string or integer) in between. */
-  readonly pattern: readonly (string | { readonly member: string; readonly types: readonly string[] })[];
+  /** Regular expression source, with references to members (declared string or integer) in between. */
+  readonly pattern: readonly (string | { readonly member: string })[];
   readonly message: string;
 }
 
@@ -66,7 +66,7 @@ export function parseFieldPatterns(
       problems.push({ pointer: at(i, "field"), message: `field "${entry["field"]}" must be a string member: patterns apply to strings` });
     }
 
-    const pattern: (string | { member: string; types: string[] })[] = [];
+    const pattern: (string | { member: string })[] = [];
     let last = 0;
     for (const match of entry["pattern"].matchAll(REFERENCE)) {
       const member = splitPointer(match[1]!);
@@ -75,7 +75,7 @@ export function parseFieldPatterns(
       if (types.length === 0) {
         problems.push({ pointer: at(i, "pattern"), message: `{${match[1]}} must name a string or integer member of the same object` });
       }
-      pattern.push(entry["pattern"].slice(last, match.index), { member: member[0] ?? "", types });
+      pattern.push(entry["pattern"].slice(last, match.index), { member: member[0] ?? "" });
       last = match.index! + match[0].length;
     }
     pattern.push(entry["pattern"].slice(last));

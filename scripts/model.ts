@@ -4,6 +4,7 @@
  */
 import { isObject } from "./check.js";
 import { paramShape, type ParamShape } from "./param-shape.js";
+import { buildPaging, type PagingModel } from "./model-paging.js";
 import type { LoadedSpec } from "./load.js";
 
 export interface ErrorCodeModel {
@@ -54,7 +55,8 @@ export interface EnumModel {
   readonly members: readonly EnumMemberModel[];
 }
 
-export interface ServiceModel {
+/** With the paginators and waiters of model-paging.ts (`paginators`, `waiters`). */
+export interface ServiceModel extends PagingModel {
   readonly specPath: string;
   readonly service: string;
   /** `Cvm`: the PascalCase service name used in type and factory names. */
@@ -98,6 +100,7 @@ export function buildModel(spec: LoadedSpec): ServiceModel {
     commonErrors: errorList(root["x-tc-common-errors"]),
     schemaNames: Object.keys(schemas),
     enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema)),
+    ...buildPaging(root, actions),
   };
 }
 

@@ -114,17 +114,6 @@ function fieldPatternsKeyword(): KeywordDefinition {
   };
 }
 
-/** The rules of a top-level schema as a plain function, to run after Ajv's standalone code. */
-export function fieldPatternsRule(spec: Json, schemaName: string): (data: unknown) => Partial<ErrorObject>[] {
-  const schema = ((spec["components"] as Json)["schemas"] as Json)[schemaName] as Json;
-  const checks = ((schema["x-tc-field-patterns"] as Rule[] | undefined) ?? []).map(compileRule);
-  return (data) => {
-    const errors: Partial<ErrorObject>[] = [];
-    if (typeof data === "object" && data !== null && !Array.isArray(data)) for (const check of checks) check(data as Json, "", errors);
-    return errors;
-  };
-}
-
 /** One rule, parsed once: the pattern's literal parts and member names, the field's segments. */
 function compileRule(rule: Rule): RuleCheck {
   const parts = rule.pattern.split(/\{\/([^{}]*)\}/); // odd indexes are member names
@@ -137,7 +126,7 @@ function compileRule(rule: Rule): RuleCheck {
         continue;
       }
       let member = data[parts[i]!];
-      if (typeof member === "number" && Number.isFinite(member)) member = String(member);
+      if (typeof member === "number") member = String(member);
       if (typeof member !== "string") return;
       source += member.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
     }

@@ -25,7 +25,8 @@ function callExample(mock: RunningMongodbMock, action: string, options: ClientOp
 /** Codes the emulator gives for real, and how to make it (undefined: not for this action). */
 const PROVOKED: Record<string, Provoke> = {
   "InvalidParameterValue.NotFoundInstance": (m, a) => callExample(m, a, {}, (p) => ({ ...p, InstanceId: "cmgo-00000000", ...("BackupSets" in p ? { BackupSets: [{ ReplicaSetId: "cmgo-00000000_0" }] } : {}) })),
-  "InvalidParameterValue.BackupFileNotFound": (m, a) => (a === "CreateBackupDownloadTask" ? callExample(m, a, {}, (p) => ({ ...p, BackupName: "cmgo-dygv1rnp_1999-01-01 00:00" })) : undefined),
+  "InvalidParameterValue.BackupFileNotFound": (m, a) =>
+    a === "CreateBackupDownloadTask" || a === "DescribeBackupDownloadTask" ? callExample(m, a, {}, (p) => ({ ...p, BackupName: "cmgo-dygv1rnp_1999-01-01 00:00" })) : undefined,
   "AuthFailure.SignatureFailure": (m, a) => callExample(m, a, { credentials: { ...m.credentials, secretKey: "wrong" } }),
   "AuthFailure.SecretIdNotFound": (m, a) => callExample(m, a, { credentials: { ...m.credentials, secretId: "AKIDunknown" } }),
   "AuthFailure.SignatureExpire": (m, a) => callExample(m, a, { now: () => Date.now() - 3_600_000 }),

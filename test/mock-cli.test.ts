@@ -59,7 +59,20 @@ describe("tcgen mock", () => {
     await once(child, "exit");
   });
 
+  it("serves download files of --file-bytes, ready after --task-ms", async () => {
+    const { child, ready } = startCli(["--task-ms", "40", "--file-bytes", "1000"]);
+    const mongodb = createMongodbClient({ endpoint: await ready, credentials: MOCK_CREDENTIALS });
+    const backup = { InstanceId: "cmgo-dygv1rnp", BackupName: "cmgo-dygv1rnp_2021-03-26 10:44" };
+    await mongodb.createBackupDownloadTask({ ...backup, BackupSets: [{ ReplicaSetId: "cmgo-dygv1rnp_0" }] });
+    const [task] = await mongodb.waitForBackupDownloadTasks({ ...backup, ReplicaSetIds: ["cmgo-dygv1rnp_0"] }, { minDelayMs: 50 });
+    expect(task!.BackupSize).toBe(1000);
+    expect((await (await fetch(task!.Url)).arrayBuffer()).byteLength).toBe(1000);
+    child.kill("SIGTERM");
+    await once(child, "exit");
+  });
+
   it("refuses wrong usage with exit 2", async () => {
+    expect((await runCli(["mock", "--file-bytes", "1.5"])).code).toBe(2);
     expect((await runCli(["mock", "--port", "99999"])).code).toBe(2);
     expect((await runCli(["mock", "--secret-id", "x"])).code).toBe(2);
     expect((await runCli(["mock", "--service", "nope"])).code).toBe(2);

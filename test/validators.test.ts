@@ -89,8 +89,8 @@ describe("mongodb: the request", () => {
       "/InstanceId pattern",
       "/BackupSets/0/ReplicaSetId x-tc-field-patterns",
     ]);
-    // Without a usable InstanceId the rule cannot apply: only the type issue.
-    expect(issuesOf(mongodb.validateCreateBackupDownloadTaskRequest({ ...sets("cmgo-dygv1rnp_0"), InstanceId: 7 }))).toEqual(["/InstanceId type"]);
+    // Without a usable InstanceId (a string or a number) the rule cannot apply: only the type issue.
+    expect(issuesOf(mongodb.validateCreateBackupDownloadTaskRequest({ ...sets("cmgo-dygv1rnp_0"), InstanceId: true }))).toEqual(["/InstanceId type"]);
   });
 
   it("is in the request map keyed by action, and the exports carry the types", () => {

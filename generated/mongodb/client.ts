@@ -5,6 +5,8 @@ import {
   type CallOptions,
   type ClientOptions,
 } from "../../runtime/index.js";
+import { collect, paginate } from "../../runtime/index.js";
+import { waitForItems, type WaiterOptions } from "../../runtime/index.js";
 import type { components, paths } from "./schema.js";
 import { mongodbService } from "./service.js";
 import { mongodbRequestValidators, mongodbResponseValidators } from "./validators.js";
@@ -13,8 +15,24 @@ export type CreateBackupDownloadTaskRequest = components["schemas"]["CreateBacku
 export type ReplicaSetInfo = components["schemas"]["ReplicaSetInfo"];
 export type CreateBackupDownloadTaskResponse = components["schemas"]["CreateBackupDownloadTaskResponse"];
 export type BackupDownloadTaskStatus = components["schemas"]["BackupDownloadTaskStatus"];
+export type DescribeDBBackupsRequest = components["schemas"]["DescribeDBBackupsRequest"];
+export type DescribeDBBackupsResponse = components["schemas"]["DescribeDBBackupsResponse"];
+export type BackupInfo = components["schemas"]["BackupInfo"];
+export type DescribeBackupDownloadTaskRequest = components["schemas"]["DescribeBackupDownloadTaskRequest"];
+export type DescribeBackupDownloadTaskResponse = components["schemas"]["DescribeBackupDownloadTaskResponse"];
+export type BackupDownloadTask = components["schemas"]["BackupDownloadTask"];
 export type ErrorResponse = components["schemas"]["ErrorResponse"];
 export type ErrorDetail = components["schemas"]["ErrorDetail"];
+
+/** Parameters of {@link MongodbClient.waitForBackupDownloadTasks | waitForBackupDownloadTasks()}. */
+export interface WaitForBackupDownloadTasksInput {
+  /** Sent as `InstanceId` of every DescribeBackupDownloadTask poll. */
+  InstanceId: NonNullable<DescribeBackupDownloadTaskRequest["InstanceId"]>;
+  /** Sent as `BackupName` of every DescribeBackupDownloadTask poll. */
+  BackupName: NonNullable<DescribeBackupDownloadTaskRequest["BackupName"]>;
+  /** The `ReplicaSetId` of each `Tasks` item to wait for. */
+  ReplicaSetIds: readonly BackupDownloadTask["ReplicaSetId"][];
+}
 
 /** Options of {@link createMongodbClient}. */
 export type MongodbClientOptions = ClientOptions;
@@ -75,6 +93,141 @@ export interface MongodbClient {
     input: CreateBackupDownloadTaskRequest,
     options?: CallOptions,
   ): Promise<CreateBackupDownloadTaskResponse>;
+  /**
+   * Query backup download task information.
+   *
+   * This API is used to query information about the backup download task.
+   *
+   * Tasks are created by CreateBackupDownloadTask, one per replica set or shard, and move from
+   * Status 0 (waiting) through 1 (downloading, with `Percent`) to 2 (download completed), when
+   * `Url` serves the file; 3 means the download failed and 4 that it waits for a retry. Tasks
+   * are listed newest first unless `OrderBy`/`OrderByType` say otherwise, `Limit` at a time
+   * (20 by default); `Offset` counts pages, not tasks (see its description). `TotalCount` is
+   * the number of tasks matching the query across all pages.
+   *
+   * A maximum of 20 requests can be initiated per second for this API.
+   *
+   * Rate limit: 20 requests per second (the client keeps under it). Idempotent: `InternalError` is retried.
+   *
+   * @example Querying the completed backup download tasks of an instance
+   * ```ts
+   * const result = await mongodb.describeBackupDownloadTask({
+   *   InstanceId: "cmgo-dygv1rnp",
+   *   Status: [
+   *     2,
+   *   ],
+   * });
+   * ```
+   *
+   * @returns The `Response` object of the answer, with its `RequestId`.
+   * @throws {@link TencentCloudApiError} with a {@link DescribeBackupDownloadTaskErrorCode} when Tencent Cloud answers with an error.
+   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON).
+   * @throws {@link TimeoutError} when `timeoutMs` passes first.
+   * @throws {@link CredentialsError} before any request when no credentials are configured.
+   * @throws {@link RequestValidationError} before any request when `input` does not match the spec (unless `validate.request` is false).
+   * @throws {@link ResponseValidationError} when the answer does not match the spec and `validate.response` is `"strict"`.
+   */
+  describeBackupDownloadTask(
+    input: DescribeBackupDownloadTaskRequest,
+    options?: CallOptions,
+  ): Promise<DescribeBackupDownloadTaskResponse>;
+  /**
+   * Query the list of instance backups.
+   *
+   * This API is used to query the list of instance backups. Currently, only backups created in
+   * the last seven days can be queried.
+   *
+   * Without `Limit` every backup is returned in one answer; with it, `Offset` counts backups
+   * from 0. `TotalCount` is the number of backups matching the query across all pages.
+   *
+   * A maximum of 150 requests can be initiated per second for this API.
+   *
+   * Rate limit: 150 requests per second (the client keeps under it). Idempotent: `InternalError` is retried.
+   *
+   * @example Querying the logical backups of an instance
+   * ```ts
+   * const result = await mongodb.describeDBBackups({
+   *   InstanceId: "cmgo-dygv1rnp",
+   *   BackupMethod: 0,
+   * });
+   * ```
+   *
+   * @returns The `Response` object of the answer, with its `RequestId`.
+   * @throws {@link TencentCloudApiError} with a {@link DescribeDBBackupsErrorCode} when Tencent Cloud answers with an error.
+   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON).
+   * @throws {@link TimeoutError} when `timeoutMs` passes first.
+   * @throws {@link CredentialsError} before any request when no credentials are configured.
+   * @throws {@link RequestValidationError} before any request when `input` does not match the spec (unless `validate.request` is false).
+   * @throws {@link ResponseValidationError} when the answer does not match the spec and `validate.response` is `"strict"`.
+   */
+  describeDBBackups(
+    input: DescribeDBBackupsRequest,
+    options?: CallOptions,
+  ): Promise<DescribeDBBackupsResponse>;
+  /**
+   * Every `Tasks` item of DescribeBackupDownloadTask, fetched page by page as the loop consumes them.
+   *
+   * Each page is one {@link MongodbClient.describeBackupDownloadTask | describeBackupDownloadTask()} call (validated, rate limited and retried like
+   * it, with `options` applying to each page) sending `Limit` as given (1 to 100, default 100)
+   * and `Offset`, which the paginator sets (it counts pages). Stops once the items received reach `TotalCount`,
+   * or at an empty page.
+   *
+   * @example
+   * ```ts
+   * for await (const item of mongodb.paginateDescribeBackupDownloadTask(input)) console.log(item);
+   * ```
+   *
+   * @throws {@link PaginationError} when a page repeats the previous one (the server ignores `Offset`), instead of looping.
+   * @throws {@link RangeError} before any request when `Limit` is outside 1–100.
+   * @throws What {@link MongodbClient.describeBackupDownloadTask | describeBackupDownloadTask()} throws.
+   */
+  paginateDescribeBackupDownloadTask(
+    input: Omit<DescribeBackupDownloadTaskRequest, "Offset">,
+    options?: CallOptions,
+  ): AsyncGenerator<BackupDownloadTask, void, undefined>;
+  /**
+   * Every `BackupList` item of DescribeDBBackups, fetched page by page as the loop consumes them.
+   *
+   * Each page is one {@link MongodbClient.describeDBBackups | describeDBBackups()} call (validated, rate limited and retried like
+   * it, with `options` applying to each page) sending `Limit` as given (1 to 100, default 100)
+   * and `Offset`, which the paginator sets (it counts items). Stops once the items received reach `TotalCount`,
+   * or at an empty page.
+   *
+   * @example
+   * ```ts
+   * for await (const item of mongodb.paginateDescribeDBBackups(input)) console.log(item);
+   * ```
+   *
+   * @throws {@link PaginationError} when a page repeats the previous one (the server ignores `Offset`), instead of looping.
+   * @throws {@link RangeError} before any request when `Limit` is outside 1–100.
+   * @throws What {@link MongodbClient.describeDBBackups | describeDBBackups()} throws.
+   */
+  paginateDescribeDBBackups(
+    input: Omit<DescribeDBBackupsRequest, "Offset">,
+    options?: CallOptions,
+  ): AsyncGenerator<BackupInfo, void, undefined>;
+  /**
+   * Wait until the download tasks of a backup are ready.
+   *
+   * Creating download tasks (CreateBackupDownloadTask) only starts preparing the files, one task
+   * per replica set or shard. This waits until the task of every replica set or shard named in
+   * `ReplicaSetIds` has Status 2 (download completed) and resolves with those tasks, whose `Url`
+   * serves the file and whose `BackupSize` is its size in bytes. Status 3 (download failed) ends
+   * the wait with the failed replica sets named; 0, 1 and 4 mean the task is still under way.
+   *
+   * Polls DescribeBackupDownloadTask (all pages) until the `Status` of the `Tasks` item of every `ReplicaSetId` in
+   * `input.ReplicaSetIds` is 2, then resolves with those items in the order asked. Polls back
+   * off exponentially with jitter (`minDelayMs` 1 s doubling to `maxDelayMs` 20 s), never faster than the action's rate
+   * limit (20 per second).
+   *
+   * @throws {@link WaiterFailedError} as soon as an item's `Status` is 3; `failedKeys` names them.
+   * @throws {@link WaiterTimeoutError} when `timeoutMs` (default 30 minutes) passes first; `lastStatuses` says where each stood.
+   * @throws The signal's reason when `signal` aborts; what {@link MongodbClient.describeBackupDownloadTask | describeBackupDownloadTask()} throws.
+   */
+  waitForBackupDownloadTasks(
+    input: WaitForBackupDownloadTasksInput,
+    options?: WaiterOptions<BackupDownloadTask>,
+  ): Promise<BackupDownloadTask[]>;
 }
 
 /**
@@ -85,7 +238,7 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
   // `core.http` (openapi-fetch) is built on first use: only the fetch transport needs it.
   const core = createTencentCloudClient<paths>(mongodbService, options);
   const validation = createCallValidation(options.validate);
-  return {
+  const client: MongodbClient = {
     createBackupDownloadTask: async (input, callOptions) => {
       validation.checkRequest(
         "CreateBackupDownloadTask",
@@ -104,15 +257,107 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
         response,
       );
     },
+    describeBackupDownloadTask: async (input, callOptions) => {
+      validation.checkRequest(
+        "DescribeBackupDownloadTask",
+        mongodbRequestValidators.DescribeBackupDownloadTask,
+        input,
+      );
+      const response = await core.call<DescribeBackupDownloadTaskResponse>(
+        "DescribeBackupDownloadTask",
+        callOptions,
+        input,
+        (signal) => core.http.POST("/DescribeBackupDownloadTask", { body: input, parseAs: "text", signal }),
+      );
+      return validation.checkResponse(
+        "DescribeBackupDownloadTask",
+        mongodbResponseValidators.DescribeBackupDownloadTask,
+        response,
+      );
+    },
+    describeDBBackups: async (input, callOptions) => {
+      validation.checkRequest("DescribeDBBackups", mongodbRequestValidators.DescribeDBBackups, input);
+      const response = await core.call<DescribeDBBackupsResponse>(
+        "DescribeDBBackups",
+        callOptions,
+        input,
+        (signal) => core.http.POST("/DescribeDBBackups", { body: input, parseAs: "text", signal }),
+      );
+      return validation.checkResponse(
+        "DescribeDBBackups",
+        mongodbResponseValidators.DescribeDBBackups,
+        response,
+      );
+    },
+    paginateDescribeBackupDownloadTask: (input, callOptions) =>
+      paginate<DescribeBackupDownloadTaskRequest, BackupDownloadTask>(
+        {
+          action: "DescribeBackupDownloadTask",
+          limit: "Limit",
+          offset: "Offset",
+          offsetUnit: "pages",
+          items: "Tasks",
+          total: "TotalCount",
+          minLimit: 1,
+          maxLimit: 100,
+        },
+        input,
+        (request) => client.describeBackupDownloadTask(request, callOptions),
+      ),
+    paginateDescribeDBBackups: (input, callOptions) =>
+      paginate<DescribeDBBackupsRequest, BackupInfo>(
+        {
+          action: "DescribeDBBackups",
+          limit: "Limit",
+          offset: "Offset",
+          offsetUnit: "items",
+          items: "BackupList",
+          total: "TotalCount",
+          minLimit: 1,
+          maxLimit: 100,
+        },
+        input,
+        (request) => client.describeDBBackups(request, callOptions),
+      ),
+    waitForBackupDownloadTasks: (input, waitOptions) =>
+      waitForItems<BackupDownloadTask>(
+        {
+          waiter: "waitForBackupDownloadTasks",
+          action: "DescribeBackupDownloadTask",
+          key: "ReplicaSetId",
+          status: "Status",
+          success: [2],
+          failure: [3],
+          rateLimit: 20,
+        },
+        input.ReplicaSetIds,
+        (callOptions) =>
+          collect(
+            client.paginateDescribeBackupDownloadTask(
+              { InstanceId: input.InstanceId, BackupName: input.BackupName },
+              callOptions,
+            ),
+          ),
+        waitOptions,
+      ),
   };
+  return client;
 }
 
 // Referenced by the TSDoc above.
 export type {
   CredentialsError,
+  PaginationError,
   RequestValidationError,
   ResponseValidationError,
   TencentCloudTransportError,
   TimeoutError,
+  WaiterFailedError,
+  WaiterTimeoutError,
 } from "../../runtime/index.js";
-export type { CreateBackupDownloadTaskErrorCode, TencentCloudApiError } from "./errors.js";
+export type {
+  CreateBackupDownloadTaskErrorCode,
+  DescribeBackupDownloadTaskErrorCode,
+  DescribeDBBackupsErrorCode,
+  TencentCloudApiError,
+} from "./errors.js";

@@ -31,3 +31,184 @@ export const BackupDownloadTaskStatusStatus = {
 } as const;
 export type BackupDownloadTaskStatusStatus =
   (typeof BackupDownloadTaskStatusStatus)[keyof typeof BackupDownloadTaskStatusStatus];
+
+/**
+ * Lists only the backups made with this method; default: every method.
+ * - 0: logical backup.
+ * - 1: physical backup.
+ * - 3: snapshot backup.
+ *
+ * The General Edition instance supports logical and physical backup. The Cloud Disk
+ * Edition instance supports physical and snapshot backup, but does not support logical
+ * backup currently. Physical backup is not supported when storage encryption is enabled
+ * for the instance.
+ */
+export const DescribeDBBackupsRequestBackupMethod = {
+  /**
+   * Logical backup.
+   */
+  Logical: 0,
+  /**
+   * Physical backup.
+   */
+  Physical: 1,
+  /**
+   * Snapshot backup.
+   */
+  Snapshot: 3,
+} as const;
+export type DescribeDBBackupsRequestBackupMethod =
+  (typeof DescribeDBBackupsRequestBackupMethod)[keyof typeof DescribeDBBackupsRequestBackupMethod];
+
+/**
+ * How the backup was started.
+ * - 0: automatic backup.
+ * - 1: manual backup.
+ */
+export const BackupInfoBackupType = {
+  /**
+   * Automatic backup.
+   */
+  Automatic: 0,
+  /**
+   * Manual backup.
+   */
+  Manual: 1,
+} as const;
+export type BackupInfoBackupType = (typeof BackupInfoBackupType)[keyof typeof BackupInfoBackupType];
+
+/**
+ * Backup status.
+ * - 1: backup in progress.
+ * - 2: backup successful.
+ */
+export const BackupInfoStatus = {
+  /**
+   * Backup in progress.
+   */
+  InProgress: 1,
+  /**
+   * Backup successful.
+   */
+  Succeeded: 2,
+} as const;
+export type BackupInfoStatus = (typeof BackupInfoStatus)[keyof typeof BackupInfoStatus];
+
+/**
+ * Backup method.
+ * - 0: logical backup.
+ * - 1: physical backup.
+ * - 3: snapshot backup.
+ *
+ * The General Edition instance supports logical and physical backup. The Cloud Disk
+ * Edition instance supports physical and snapshot backup, but does not support logical
+ * backup currently. Physical backup is not supported when storage encryption is enabled
+ * for the instance.
+ */
+export const BackupInfoBackupMethod = {
+  /**
+   * Logical backup.
+   */
+  Logical: 0,
+  /**
+   * Physical backup.
+   */
+  Physical: 1,
+  /**
+   * Snapshot backup.
+   */
+  Snapshot: 3,
+} as const;
+export type BackupInfoBackupMethod = (typeof BackupInfoBackupMethod)[keyof typeof BackupInfoBackupMethod];
+
+/**
+ * Sorting field.
+ * - createTime: sort by the creation time of the backup download task. The default value is createTime.
+ * - finishTime: sort by the completion time of the backup download task.
+ */
+export const DescribeBackupDownloadTaskRequestOrderBy = {
+  /**
+   * Sort by the creation time of the task (the default).
+   */
+  CreateTime: "createTime",
+  /**
+   * Sort by the completion time of the task.
+   */
+  FinishTime: "finishTime",
+} as const;
+export type DescribeBackupDownloadTaskRequestOrderBy =
+  (typeof DescribeBackupDownloadTaskRequestOrderBy)[keyof typeof DescribeBackupDownloadTaskRequestOrderBy];
+
+/**
+ * Sorting method.
+ * - asc: ascending order.
+ * - desc: descending order. The default value is desc.
+ */
+export const DescribeBackupDownloadTaskRequestOrderByType = {
+  /**
+   * Ascending order.
+   */
+  Asc: "asc",
+  /**
+   * Descending order (the default).
+   */
+  Desc: "desc",
+} as const;
+export type DescribeBackupDownloadTaskRequestOrderByType =
+  (typeof DescribeBackupDownloadTaskRequestOrderByType)[keyof typeof DescribeBackupDownloadTaskRequestOrderByType];
+
+/**
+ * A task status.
+ * - 0: waiting for execution.
+ * - 1: downloading.
+ * - 2: download completed.
+ * - 3: download failed.
+ * - 4: waiting for retry.
+ */
+export const DescribeBackupDownloadTaskRequestStatus = {
+  /**
+   * Waiting for execution.
+   */
+  Waiting: 0,
+  /**
+   * Downloading.
+   */
+  Downloading: 1,
+  /**
+   * Download completed.
+   */
+  Completed: 2,
+  /**
+   * Download failed.
+   */
+  Failed: 3,
+  /**
+   * Waiting for retry.
+   */
+  WaitingForRetry: 4,
+} as const;
+export type DescribeBackupDownloadTaskRequestStatus =
+  (typeof DescribeBackupDownloadTaskRequestStatus)[keyof typeof DescribeBackupDownloadTaskRequestStatus];
+
+/**
+ * Backup method.
+ * - 0: logical backup.
+ * - 1: physical backup.
+ * - 3: snapshot backup.
+ */
+export const BackupDownloadTaskBackupMethod = {
+  /**
+   * Logical backup.
+   */
+  Logical: 0,
+  /**
+   * Physical backup.
+   */
+  Physical: 1,
+  /**
+   * Snapshot backup.
+   */
+  Snapshot: 3,
+} as const;
+export type BackupDownloadTaskBackupMethod =
+  (typeof BackupDownloadTaskBackupMethod)[keyof typeof BackupDownloadTaskBackupMethod];

@@ -192,8 +192,72 @@ export function isCreateBackupDownloadTaskError(error: unknown): error is Create
   return error instanceof RuntimeApiError && error.action === "CreateBackupDownloadTask";
 }
 
+/**
+ * The error codes DescribeBackupDownloadTask documents, plus the common ones.
+ */
+export type DescribeBackupDownloadTaskErrorCode =
+  /**
+   * CAM signature/authentication error
+   */
+  | "AuthFailure"
+  /**
+   * Internal error
+   */
+  | "InternalError"
+  /**
+   * The current subaccount has no permission to perform this operation.
+   */
+  | "InvalidParameter.PermissionDenied"
+  /**
+   * The backup file was not found.
+   */
+  | "InvalidParameterValue.BackupFileNotFound"
+  /**
+   * The instance was not found.
+   */
+  | "InvalidParameterValue.NotFoundInstance"
+  | CommonErrorCode;
+
+/** A {@link TencentCloudApiError} raised by DescribeBackupDownloadTask. */
+export type DescribeBackupDownloadTaskError = RuntimeApiError<DescribeBackupDownloadTaskErrorCode>;
+
+/** True when `error` is Tencent Cloud's error answer to DescribeBackupDownloadTask. */
+export function isDescribeBackupDownloadTaskError(error: unknown): error is DescribeBackupDownloadTaskError {
+  return error instanceof RuntimeApiError && error.action === "DescribeBackupDownloadTask";
+}
+
+/**
+ * The error codes DescribeDBBackups documents, plus the common ones.
+ */
+export type DescribeDBBackupsErrorCode =
+  /**
+   * Parameter error
+   */
+  | "InvalidParameter"
+  /**
+   * The current subaccount has no permission to perform this operation.
+   */
+  | "InvalidParameter.PermissionDenied"
+  /**
+   * The instance was not found.
+   */
+  | "InvalidParameterValue.NotFoundInstance"
+  | CommonErrorCode;
+
+/** A {@link TencentCloudApiError} raised by DescribeDBBackups. */
+export type DescribeDBBackupsError = RuntimeApiError<DescribeDBBackupsErrorCode>;
+
+/** True when `error` is Tencent Cloud's error answer to DescribeDBBackups. */
+export function isDescribeDBBackupsError(error: unknown): error is DescribeDBBackupsError {
+  return error instanceof RuntimeApiError && error.action === "DescribeDBBackups";
+}
+
 /** Every error code mongodb 2019-07-25 documents. */
-export type MongodbErrorCode = CreateBackupDownloadTaskErrorCode | CommonErrorCode;
+export type MongodbErrorCode =
+  | CreateBackupDownloadTaskErrorCode
+  | DescribeBackupDownloadTaskErrorCode
+  | DescribeDBBackupsErrorCode
+  | CommonErrorCode;
 
 /**
  * Tencent Cloud answered with `Response.Error`. The runtime's class, typed with the codes mongodb
@@ -208,6 +272,7 @@ export type TencentCloudApiError<Code extends string = MongodbErrorCode> = Runti
 /** The description of every documented error code, for logs and messages. */
 export const mongodbErrorDescriptions: Readonly<Record<MongodbErrorCode, string>> = {
   ActionOffline: "This API has been deprecated.",
+  AuthFailure: "CAM signature/authentication error",
   "AuthFailure.InvalidAuthorization": "`Authorization` in the request header is invalid.",
   "AuthFailure.InvalidSecretId": "Invalid key (not a TencentCloud API key type).",
   "AuthFailure.MFAFailure": "MFA failed.",
@@ -226,7 +291,7 @@ export const mongodbErrorDescriptions: Readonly<Record<MongodbErrorCode, string>
   InternalError: "Internal error",
   "InternalError.CheckAppIdFailed": "appId verification failed.",
   InvalidAction: "The API does not exist.",
-  InvalidParameter: "Incorrect parameter.",
+  InvalidParameter: "Parameter error",
   "InvalidParameter.PermissionDenied": "The current subaccount has no permission to perform this operation.",
   InvalidParameterValue: "Invalid parameter value.",
   "InvalidParameterValue.BackupFileNotFound": "The backup file was not found.",

@@ -3,10 +3,17 @@ export { createMongodbClient } from "./client.js";
 export type {
   MongodbClient,
   MongodbClientOptions,
+  WaitForBackupDownloadTasksInput,
   CreateBackupDownloadTaskRequest,
   ReplicaSetInfo,
   CreateBackupDownloadTaskResponse,
   BackupDownloadTaskStatus,
+  DescribeDBBackupsRequest,
+  DescribeDBBackupsResponse,
+  BackupInfo,
+  DescribeBackupDownloadTaskRequest,
+  DescribeBackupDownloadTaskResponse,
+  BackupDownloadTask,
   ErrorResponse,
   ErrorDetail,
 } from "./client.js";
@@ -16,6 +23,8 @@ export { mongodbService } from "./service.js";
 export * from "./validators.js";
 export type { components, operations, paths } from "./schema.js";
 export { CredentialsError, TencentCloudTransportError, TimeoutError } from "../../runtime/index.js";
+export { PaginationError, WaiterFailedError, WaiterTimeoutError } from "../../runtime/index.js";
+export type { WaiterOptions, WaiterProgress } from "../../runtime/index.js";
 export type {
   CallEvent,
   CallOptions,

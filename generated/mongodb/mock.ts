@@ -81,5 +81,98 @@ export const mongodbMock: MockServiceDefinition = {
         },
       ],
     },
+    DescribeBackupDownloadTask: {
+      rateLimit: 20,
+      params: {
+        object: {
+          InstanceId: "string",
+          BackupName: "string",
+          StartTime: "string",
+          EndTime: "string",
+          Limit: "integer",
+          Offset: "integer",
+          OrderBy: "string",
+          OrderByType: "string",
+          Status: { array: "integer" },
+        },
+      },
+      validateRequest: mongodbRequestValidators.DescribeBackupDownloadTask,
+      errors: [
+        "AuthFailure",
+        "InternalError",
+        "InvalidParameter.PermissionDenied",
+        "InvalidParameterValue.BackupFileNotFound",
+        "InvalidParameterValue.NotFoundInstance",
+      ],
+      examples: [
+        {
+          name: "QueryingBackupDownloadTasks",
+          request: { InstanceId: "cmgo-dygv1rnp", Status: [2] },
+          response: {
+            Response: {
+              RequestId: "c7c0c495-4826-4938-a6d7-32146cad2632",
+              TotalCount: 1,
+              Tasks: [
+                {
+                  CreateTime: "2021-03-26 11:02:31",
+                  BackupName: "cmgo-dygv1rnp_2021-03-26 10:44",
+                  ReplicaSetId: "cmgo-dygv1rnp_0",
+                  BackupSize: 1572864,
+                  Status: 2,
+                  Percent: 100,
+                  TimeSpend: 2,
+                  Url: "https://gz-backup-remote-tar-1250000000.cos.ap-guangzhou.myqcloud.com/cmgo-dygv1rnp_0.tar?sign=q-sign-algorithm%3Dsha1",
+                  BackupMethod: 0,
+                  BackupDesc: "",
+                  Region: "ap-guangzhou",
+                  Bucket: "gz-backup-remote-1250000000",
+                },
+              ],
+            },
+          },
+        },
+      ],
+    },
+    DescribeDBBackups: {
+      rateLimit: 150,
+      params: {
+        object: { InstanceId: "string", BackupMethod: "integer", Limit: "integer", Offset: "integer" },
+      },
+      validateRequest: mongodbRequestValidators.DescribeDBBackups,
+      errors: [
+        "InvalidParameter",
+        "InvalidParameter.PermissionDenied",
+        "InvalidParameterValue.NotFoundInstance",
+      ],
+      examples: [
+        {
+          name: "QueryingTheBackupsOfAnInstance",
+          request: { InstanceId: "cmgo-dygv1rnp", BackupMethod: 0 },
+          response: {
+            Response: {
+              RequestId: "0e2eb0e1-f775-4ba8-af9f-e5650a55dce1",
+              TotalCount: 1,
+              BackupList: [
+                {
+                  InstanceId: "cmgo-dygv1rnp",
+                  BackId: 10657020,
+                  BackupName: "cmgo-dygv1rnp_2021-03-26 10:44",
+                  BackupDesc: "",
+                  BackupMethod: 0,
+                  BackupType: 1,
+                  BackupSize: 1536,
+                  BackupRegion: "",
+                  StartTime: "2021-03-26 10:44:00",
+                  EndTime: "2021-03-26 10:46:12",
+                  DeleteTime: "2021-04-02 10:46:12",
+                  RestoreTime: "2021-03-26 10:46:12",
+                  Status: 2,
+                },
+              ],
+            },
+          },
+        },
+      ],
+    },
   },
 };

@@ -28,6 +28,61 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/DescribeDBBackups": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Query the list of instance backups
+     * @description This API is used to query the list of instance backups. Currently, only backups created in
+     *     the last seven days can be queried.
+     *
+     *     Without `Limit` every backup is returned in one answer; with it, `Offset` counts backups
+     *     from 0. `TotalCount` is the number of backups matching the query across all pages.
+     *
+     *     A maximum of 150 requests can be initiated per second for this API.
+     */
+    post: operations["DescribeDBBackups"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/DescribeBackupDownloadTask": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Query backup download task information
+     * @description This API is used to query information about the backup download task.
+     *
+     *     Tasks are created by CreateBackupDownloadTask, one per replica set or shard, and move from
+     *     Status 0 (waiting) through 1 (downloading, with `Percent`) to 2 (download completed), when
+     *     `Url` serves the file; 3 means the download failed and 4 that it waits for a retry. Tasks
+     *     are listed newest first unless `OrderBy`/`OrderByType` say otherwise, `Limit` at a time
+     *     (20 by default); `Offset` counts pages, not tasks (see its description). `TotalCount` is
+     *     the number of tasks matching the query across all pages.
+     *
+     *     A maximum of 20 requests can be initiated per second for this API.
+     */
+    post: operations["DescribeBackupDownloadTask"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -95,6 +150,257 @@ export interface components {
        */
       Status: 0 | 1 | 2 | 3 | 4;
     };
+    /** @description Parameters of DescribeDBBackups. */
+    DescribeDBBackupsRequest: {
+      /**
+       * @description Instance ID. Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the instance list.
+       * @example cmgo-p8vnipr5
+       */
+      InstanceId: string;
+      /**
+       * @description Lists only the backups made with this method; default: every method.
+       *     - 0: logical backup.
+       *     - 1: physical backup.
+       *     - 3: snapshot backup.
+       *
+       *     The General Edition instance supports logical and physical backup. The Cloud Disk
+       *     Edition instance supports physical and snapshot backup, but does not support logical
+       *     backup currently. Physical backup is not supported when storage encryption is enabled
+       *     for the instance.
+       * @enum {integer}
+       */
+      BackupMethod?: 0 | 1 | 3;
+      /**
+       * @description Number of entries per page. Maximum value: `100`. If this parameter is left empty, all entries will be returned.
+       * @example 10
+       */
+      Limit?: number;
+      /**
+       * @description Pagination offset: the number of backups skipped, starting from `0`. Default value: `0`.
+       * @example 0
+       */
+      Offset?: number;
+    };
+    /** @description The `Response` object of a successful DescribeDBBackups call. */
+    DescribeDBBackupsResponse: {
+      /** @description Backup list. */
+      BackupList: components["schemas"]["BackupInfo"][];
+      /**
+       * @description Number of backups matching the query, across all pages.
+       * @example 2
+       */
+      TotalCount: number;
+      /**
+       * @description The unique request ID, which is returned for each request. RequestId is required for locating a problem.
+       * @example 0e2eb0e1-f775-4ba8-af9f-e5650a55dce1
+       */
+      RequestId: string;
+    };
+    /** @description Backup information. */
+    BackupInfo: {
+      /**
+       * @description Instance ID.
+       * @example cmgo-p8vnipr5
+       */
+      InstanceId: string;
+      /**
+       * @description How the backup was started.
+       *     - 0: automatic backup.
+       *     - 1: manual backup.
+       * @enum {integer}
+       */
+      BackupType: 0 | 1;
+      /**
+       * @description Backup file name, `<instance ID>_<YYYY-MM-DD HH:mm>`: what CreateBackupDownloadTask and DescribeBackupDownloadTask take as `BackupName`.
+       * @example cmgo-p8vnipr5_2021-03-24 15:40
+       */
+      BackupName: string;
+      /** @description Backup task notes. */
+      BackupDesc?: string;
+      /**
+       * @description Backup file size, in KB (kilobytes, 1,024 bytes). DescribeBackupDownloadTask reports the size of each downloadable file in bytes.
+       * @example 20480
+       */
+      BackupSize?: number;
+      /**
+       * @description Backup start time, `YYYY-MM-DD HH:mm:ss`.
+       * @example 2021-03-24 15:40:00
+       */
+      StartTime?: string;
+      /**
+       * @description Backup end time, `YYYY-MM-DD HH:mm:ss`.
+       * @example 2021-03-24 15:49:05
+       */
+      EndTime?: string;
+      /**
+       * @description Backup status.
+       *     - 1: backup in progress.
+       *     - 2: backup successful.
+       * @enum {integer}
+       */
+      Status: 1 | 2;
+      /**
+       * @description Backup method.
+       *     - 0: logical backup.
+       *     - 1: physical backup.
+       *     - 3: snapshot backup.
+       *
+       *     The General Edition instance supports logical and physical backup. The Cloud Disk
+       *     Edition instance supports physical and snapshot backup, but does not support logical
+       *     backup currently. Physical backup is not supported when storage encryption is enabled
+       *     for the instance.
+       * @enum {integer}
+       */
+      BackupMethod: 0 | 1 | 3;
+      /**
+       * @description Backup record ID.
+       * @example 6997433
+       */
+      BackId?: number;
+      /** @description Backup deletion time, `YYYY-MM-DD HH:mm:ss`. */
+      DeleteTime?: string;
+      /** @description Backup region in a different location (cross-region backup); empty when there is none. */
+      BackupRegion?: string;
+      /** @description Rollback time supported by the backup. */
+      RestoreTime?: string;
+    };
+    /** @description Parameters of DescribeBackupDownloadTask. */
+    DescribeBackupDownloadTaskRequest: {
+      /**
+       * @description Instance ID. Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/mongodb), and copy the instance ID from the instance list.
+       * @example cmgo-p8vnipr5
+       */
+      InstanceId: string;
+      /**
+       * @description Specifies the backup file name for filtering download tasks of the specified file. The DescribeDBBackups API can be called to obtain the backup file name.
+       * @example cmgo-p8vnipr5_2021-03-24 15:40
+       */
+      BackupName?: string;
+      /**
+       * @description Lists only tasks created at or after this time, `YYYY-MM-DD HH:mm:ss`. Default: no limit on the start time.
+       * @example 2021-01-02 15:04:05
+       */
+      StartTime?: string;
+      /**
+       * @description Lists only tasks created at or before this time, `YYYY-MM-DD HH:mm:ss`. Default: no limit on the end time.
+       * @example 2021-01-02 15:04:05
+       */
+      EndTime?: string;
+      /**
+       * @description Number of entries returned for this query. Value range: 1–100. The default value is 20.
+       * @example 10
+       */
+      Limit?: number;
+      /**
+       * @description The page returned, counting from 0, each page holding `Limit` tasks. Unlike DescribeDBBackups, the API documentation defines this offset in pages: "Specifies the number of pages returned for this query. The default value is 0." (指定此次查询返回的页数，默认为0).
+       * @example 0
+       */
+      Offset?: number;
+      /**
+       * @description Sorting field.
+       *     - createTime: sort by the creation time of the backup download task. The default value is createTime.
+       *     - finishTime: sort by the completion time of the backup download task.
+       * @enum {string}
+       */
+      OrderBy?: "createTime" | "finishTime";
+      /**
+       * @description Sorting method.
+       *     - asc: ascending order.
+       *     - desc: descending order. The default value is desc.
+       * @enum {string}
+       */
+      OrderByType?: "asc" | "desc";
+      /**
+       * @description Lists only tasks in one of these statuses; default: tasks of every status. The values are those of BackupDownloadTask.Status.
+       * @example [
+       *       2
+       *     ]
+       */
+      Status?: (0 | 1 | 2 | 3 | 4)[];
+    };
+    /** @description The `Response` object of a successful DescribeBackupDownloadTask call. */
+    DescribeBackupDownloadTaskResponse: {
+      /**
+       * @description Number of tasks matching the query, across all pages.
+       * @example 12
+       */
+      TotalCount: number;
+      /** @description Download task list. */
+      Tasks: components["schemas"]["BackupDownloadTask"][];
+      /**
+       * @description The unique request ID, which is returned for each request. RequestId is required for locating a problem.
+       * @example c7c0c495-4826-4938-a6d7-32146cad2632
+       */
+      RequestId: string;
+    };
+    /** @description Backup download task information: one replica set's or shard's file of one backup. Tencent added `Region` and `Bucket` in 2025 and may add more. */
+    BackupDownloadTask: {
+      /**
+       * @description Task creation time, `YYYY-MM-DD HH:mm:ss`.
+       * @example 2021-01-02 15:04:05
+       */
+      CreateTime: string;
+      /**
+       * @description Backup file name.
+       * @example cmgo-p8vnipr5_2021-03-24 15:40
+       */
+      BackupName: string;
+      /**
+       * @description Shard name (the replica set ID whose data the file holds).
+       * @example cmgo-p8vnipr5_0
+       */
+      ReplicaSetId: string;
+      /**
+       * @description Backup data size, in bytes: the size of the file `Url` serves. (DescribeDBBackups reports BackupInfo.BackupSize in KB.)
+       * @example 102400
+       */
+      BackupSize: number;
+      /**
+       * @description Task status (the named constants are `BackupDownloadTaskStatusStatus`).
+       *     - 0: wait for execution.
+       *     - 1: downloading.
+       *     - 2: download completed; `Url` serves the file.
+       *     - 3: download failed.
+       *     - 4: wait for retry.
+       * @enum {integer}
+       */
+      Status: 0 | 1 | 2 | 3 | 4;
+      /**
+       * @description Task progress percentage.
+       * @example 20
+       */
+      Percent: number;
+      /**
+       * @description Duration, in seconds.
+       * @example 60
+       */
+      TimeSpend: number;
+      /**
+       * @description Download link for backup data, to fetch with a plain HTTP GET once `Status` is 2.
+       * @example https://gz-backup-remote-tar-1250000000.cos.ap-guangzhou.myqcloud.com/cmgo-p8vnipr5_0.tar?sign=q-sign-algorithm%3Dsha1
+       */
+      Url: string;
+      /**
+       * @description Backup method.
+       *     - 0: logical backup.
+       *     - 1: physical backup.
+       *     - 3: snapshot backup.
+       * @enum {integer}
+       */
+      BackupMethod: 0 | 1 | 3;
+      /** @description Specified remarks for initiating backup tasks. */
+      BackupDesc?: string;
+      /**
+       * @description Region information.
+       * @example ap-guangzhou
+       */
+      Region: string;
+      /**
+       * @description Bucket information.
+       * @example gz-backup-remote-1250000000
+       */
+      Bucket: string;
+    };
     /** @description The `Response` object of a failed call. */
     ErrorResponse: {
       /** @description What went wrong. */
@@ -150,6 +456,63 @@ export interface operations {
             /** @description The action's result on success, or the error on failure. */
             Response:
               | components["schemas"]["CreateBackupDownloadTaskResponse"]
+              | components["schemas"]["ErrorResponse"];
+          };
+        };
+      };
+    };
+  };
+  DescribeDBBackups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DescribeDBBackupsRequest"];
+      };
+    };
+    responses: {
+      /** @description The API envelope. Tencent answers every call with HTTP 200; `Response` holds either the backups or an `Error`, always with a `RequestId`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description The action's result on success, or the error on failure. */
+            Response:
+              components["schemas"]["DescribeDBBackupsResponse"] | components["schemas"]["ErrorResponse"];
+          };
+        };
+      };
+    };
+  };
+  DescribeBackupDownloadTask: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DescribeBackupDownloadTaskRequest"];
+      };
+    };
+    responses: {
+      /** @description The API envelope. Tencent answers every call with HTTP 200; `Response` holds either the tasks or an `Error`, always with a `RequestId`. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            /** @description The action's result on success, or the error on failure. */
+            Response:
+              | components["schemas"]["DescribeBackupDownloadTaskResponse"]
               | components["schemas"]["ErrorResponse"];
           };
         };

@@ -11,11 +11,15 @@ export const mongodbService = {
   endpointTemplates: ["https://mongodb.{region}.tencentcloudapi.com"],
   actions: {
     "/CreateBackupDownloadTask": "CreateBackupDownloadTask",
+    "/DescribeBackupDownloadTask": "DescribeBackupDownloadTask",
+    "/DescribeDBBackups": "DescribeDBBackups",
   },
   /** Actions safe to repeat (`x-tc-idempotent`): `InternalError` answers to them are retried. */
-  idempotent: [],
+  idempotent: ["DescribeBackupDownloadTask", "DescribeDBBackups"],
   /** Documented requests per second of each action (`x-tc-rate-limit`). */
   rateLimits: {
     CreateBackupDownloadTask: 20,
+    DescribeBackupDownloadTask: 20,
+    DescribeDBBackups: 150,
   },
 } as const satisfies ServiceDescriptor & { endpointTemplates: readonly string[] };

@@ -7,9 +7,8 @@
  * forward compatibly: members the spec does not know are allowed, wrong types and values are not.
  */
 import {
-  type Path,
+  type Report,
   type StandardSchemaV1,
-  type ValidationIssue,
   type ValidationResult,
   escapeRegExp,
   isJsonObject,
@@ -26,6 +25,12 @@ import type {
   ReplicaSetInfo,
   CreateBackupDownloadTaskResponse,
   BackupDownloadTaskStatus,
+  DescribeDBBackupsRequest,
+  DescribeDBBackupsResponse,
+  BackupInfo,
+  DescribeBackupDownloadTaskRequest,
+  DescribeBackupDownloadTaskResponse,
+  BackupDownloadTask,
   ErrorResponse,
   ErrorDetail,
 } from "./client.js";
@@ -108,6 +113,122 @@ export const BackupDownloadTaskStatusSchema: StandardSchemaV1<BackupDownloadTask
 };
 
 /**
+ * Checks a value against the spec's `DescribeDBBackupsRequest`; members the spec does not declare are refused.
+ *
+ * Parameters of DescribeDBBackups.
+ */
+export function validateDescribeDBBackupsRequest(value: unknown): ValidationResult<DescribeDBBackupsRequest> {
+  return runCheck<DescribeDBBackupsRequest>(checkDescribeDBBackupsRequest, value);
+}
+
+/** `DescribeDBBackupsRequest` as a Standard Schema v1 object, for libraries that accept one. */
+export const DescribeDBBackupsRequestSchema: StandardSchemaV1<DescribeDBBackupsRequest> = {
+  "~standard": {
+    version: 1,
+    vendor: "tcgen",
+    validate: (value) => toStandardResult(validateDescribeDBBackupsRequest(value)),
+  },
+};
+
+/**
+ * Checks a value against the spec's `DescribeDBBackupsResponse`.
+ *
+ * The `Response` object of a successful DescribeDBBackups call.
+ */
+export function validateDescribeDBBackupsResponse(
+  value: unknown,
+): ValidationResult<DescribeDBBackupsResponse> {
+  return runCheck<DescribeDBBackupsResponse>(checkDescribeDBBackupsResponse, value);
+}
+
+/** `DescribeDBBackupsResponse` as a Standard Schema v1 object, for libraries that accept one. */
+export const DescribeDBBackupsResponseSchema: StandardSchemaV1<DescribeDBBackupsResponse> = {
+  "~standard": {
+    version: 1,
+    vendor: "tcgen",
+    validate: (value) => toStandardResult(validateDescribeDBBackupsResponse(value)),
+  },
+};
+
+/**
+ * Checks a value against the spec's `BackupInfo`.
+ *
+ * Backup information.
+ */
+export function validateBackupInfo(value: unknown): ValidationResult<BackupInfo> {
+  return runCheck<BackupInfo>(checkBackupInfo, value);
+}
+
+/** `BackupInfo` as a Standard Schema v1 object, for libraries that accept one. */
+export const BackupInfoSchema: StandardSchemaV1<BackupInfo> = {
+  "~standard": {
+    version: 1,
+    vendor: "tcgen",
+    validate: (value) => toStandardResult(validateBackupInfo(value)),
+  },
+};
+
+/**
+ * Checks a value against the spec's `DescribeBackupDownloadTaskRequest`; members the spec does not declare are refused.
+ *
+ * Parameters of DescribeBackupDownloadTask.
+ */
+export function validateDescribeBackupDownloadTaskRequest(
+  value: unknown,
+): ValidationResult<DescribeBackupDownloadTaskRequest> {
+  return runCheck<DescribeBackupDownloadTaskRequest>(checkDescribeBackupDownloadTaskRequest, value);
+}
+
+/** `DescribeBackupDownloadTaskRequest` as a Standard Schema v1 object, for libraries that accept one. */
+export const DescribeBackupDownloadTaskRequestSchema: StandardSchemaV1<DescribeBackupDownloadTaskRequest> = {
+  "~standard": {
+    version: 1,
+    vendor: "tcgen",
+    validate: (value) => toStandardResult(validateDescribeBackupDownloadTaskRequest(value)),
+  },
+};
+
+/**
+ * Checks a value against the spec's `DescribeBackupDownloadTaskResponse`.
+ *
+ * The `Response` object of a successful DescribeBackupDownloadTask call.
+ */
+export function validateDescribeBackupDownloadTaskResponse(
+  value: unknown,
+): ValidationResult<DescribeBackupDownloadTaskResponse> {
+  return runCheck<DescribeBackupDownloadTaskResponse>(checkDescribeBackupDownloadTaskResponse, value);
+}
+
+/** `DescribeBackupDownloadTaskResponse` as a Standard Schema v1 object, for libraries that accept one. */
+export const DescribeBackupDownloadTaskResponseSchema: StandardSchemaV1<DescribeBackupDownloadTaskResponse> =
+  {
+    "~standard": {
+      version: 1,
+      vendor: "tcgen",
+      validate: (value) => toStandardResult(validateDescribeBackupDownloadTaskResponse(value)),
+    },
+  };
+
+/**
+ * Checks a value against the spec's `BackupDownloadTask`.
+ *
+ * Backup download task information: one replica set's or shard's file of one backup. Tencent added
+ * `Region` and `Bucket` in 2025 and may add more.
+ */
+export function validateBackupDownloadTask(value: unknown): ValidationResult<BackupDownloadTask> {
+  return runCheck<BackupDownloadTask>(checkBackupDownloadTask, value);
+}
+
+/** `BackupDownloadTask` as a Standard Schema v1 object, for libraries that accept one. */
+export const BackupDownloadTaskSchema: StandardSchemaV1<BackupDownloadTask> = {
+  "~standard": {
+    version: 1,
+    vendor: "tcgen",
+    validate: (value) => toStandardResult(validateBackupDownloadTask(value)),
+  },
+};
+
+/**
  * Checks a value against the spec's `ErrorResponse`.
  *
  * The `Response` object of a failed call.
@@ -146,6 +267,8 @@ export const ErrorDetailSchema: StandardSchemaV1<ErrorDetail> = {
 /** The request validator of each action: the parameters as the spec writes them, unknown members refused. */
 export const mongodbRequestValidators = {
   CreateBackupDownloadTask: validateCreateBackupDownloadTaskRequest,
+  DescribeBackupDownloadTask: validateDescribeBackupDownloadTaskRequest,
+  DescribeDBBackups: validateDescribeDBBackupsRequest,
 } as const;
 
 /**
@@ -154,6 +277,8 @@ export const mongodbRequestValidators = {
  */
 export const mongodbResponseValidators = {
   CreateBackupDownloadTask: validateCreateBackupDownloadTaskResponse,
+  DescribeBackupDownloadTask: validateDescribeBackupDownloadTaskResponse,
+  DescribeDBBackups: validateDescribeDBBackupsResponse,
 } as const;
 
 /** `pattern` of InstanceId. */
@@ -162,82 +287,84 @@ const INSTANCE_ID_PATTERN = /^cmgo-[a-z0-9]{8}$/u;
 /** `pattern` of ReplicaSetId. */
 const REPLICA_SET_ID_PATTERN = /^cmgo-[a-z0-9]{8}_[0-9]+$/u;
 
+/** `pattern` of StartTime. */
+const START_TIME_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/u;
+
 /** `CreateBackupDownloadTaskRequest` as the spec writes it. */
-function checkCreateBackupDownloadTaskRequest(
-  value: unknown,
-  path: Path,
-  issues: ValidationIssue[],
-  depth: number,
-): void {
+function checkCreateBackupDownloadTaskRequest(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
   const instanceId = value.InstanceId;
   if (instanceId === undefined) {
-    reportMissing(issues, path, "/InstanceId");
+    reportMissing(report, "/InstanceId");
   } else if (typeof instanceId !== "string") {
-    reportType(issues, path, "/InstanceId", "a string", instanceId);
+    reportType(report, "/InstanceId", "a string", instanceId);
   } else if (!INSTANCE_ID_PATTERN.test(instanceId)) {
-    reportPattern(issues, path, "/InstanceId", INSTANCE_ID_PATTERN);
+    reportPattern(report, "/InstanceId", INSTANCE_ID_PATTERN);
   }
   const backupName = value.BackupName;
   if (backupName === undefined) {
-    reportMissing(issues, path, "/BackupName");
+    reportMissing(report, "/BackupName");
   } else if (typeof backupName !== "string") {
-    reportType(issues, path, "/BackupName", "a string", backupName);
+    reportType(report, "/BackupName", "a string", backupName);
   } else if (backupName.length < 1) {
-    reportIssue(issues, path, "/BackupName", "minLength", "must be at least 1 character long");
+    reportIssue(report, "/BackupName", "minLength", "must be at least 1 character long");
   }
   const backupSets = value.BackupSets;
   if (backupSets === undefined) {
-    reportMissing(issues, path, "/BackupSets");
+    reportMissing(report, "/BackupSets");
   } else if (!Array.isArray(backupSets)) {
-    reportType(issues, path, "/BackupSets", "an array", backupSets);
+    reportType(report, "/BackupSets", "an array", backupSets);
   } else {
     if (backupSets.length < 1) {
-      reportIssue(issues, path, "/BackupSets", "minItems", "must have at least 1 item");
+      reportIssue(report, "/BackupSets", "minItems", "must have at least 1 item");
     }
     for (let i = 0; i < backupSets.length; i++) {
       // ReplicaSetInfo
       const item: unknown = backupSets[i];
       if (!isJsonObject(item)) {
-        reportType(issues, path, "/BackupSets/" + i, "an object", item);
+        reportType(report, "/BackupSets/" + i, "an object", item);
       } else {
         const replicaSetId = item.ReplicaSetId;
         if (replicaSetId === undefined) {
-          reportMissing(issues, path, "/BackupSets/" + i + "/ReplicaSetId");
+          reportMissing(report, "/BackupSets/" + i + "/ReplicaSetId");
         } else if (typeof replicaSetId !== "string") {
-          reportType(issues, path, "/BackupSets/" + i + "/ReplicaSetId", "a string", replicaSetId);
+          reportType(report, "/BackupSets/" + i + "/ReplicaSetId", "a string", replicaSetId);
         } else if (!REPLICA_SET_ID_PATTERN.test(replicaSetId)) {
-          reportPattern(issues, path, "/BackupSets/" + i + "/ReplicaSetId", REPLICA_SET_ID_PATTERN);
+          reportPattern(report, "/BackupSets/" + i + "/ReplicaSetId", REPLICA_SET_ID_PATTERN);
         }
-        for (const key of Object.keys(item)) {
-          if (key !== "ReplicaSetId") {
-            reportUnknownMember(issues, path, "/BackupSets/" + i, key);
+        for (const key in item) {
+          if (key !== "ReplicaSetId" && Object.hasOwn(item, key)) {
+            reportUnknownMember(report, "/BackupSets/" + i, key);
           }
         }
       }
     }
   }
-  for (const key2 of Object.keys(value)) {
-    if (key2 !== "InstanceId" && key2 !== "BackupName" && key2 !== "BackupSets") {
-      reportUnknownMember(issues, path, "", key2);
+  for (const key2 in value) {
+    if (
+      key2 !== "InstanceId" &&
+      key2 !== "BackupName" &&
+      key2 !== "BackupSets" &&
+      Object.hasOwn(value, key2)
+    ) {
+      reportUnknownMember(report, "", key2);
     }
   }
-  checkCreateBackupDownloadTaskRequestFieldPatterns(value, path, issues);
+  checkCreateBackupDownloadTaskRequestFieldPatterns(value, report);
 }
 
 /** The `x-tc-field-patterns` rules of `CreateBackupDownloadTaskRequest`, for a value already known to be an object. */
 function checkCreateBackupDownloadTaskRequestFieldPatterns(
   value: Record<string, unknown>,
-  path: Path,
-  issues: ValidationIssue[],
+  report: Report,
 ): void {
   // BackupSets/*/ReplicaSetId: must be "<InstanceId>_<n>", a replica set or shard of the instance named by InstanceId
   const instanceId = value.InstanceId;
-  if (typeof instanceId === "string") {
-    const pattern = new RegExp("^" + escapeRegExp(instanceId) + "_[0-9]+$", "u");
+  if (typeof instanceId === "string" || typeof instanceId === "number") {
+    const pattern = new RegExp("^" + escapeRegExp(String(instanceId)) + "_[0-9]+$", "u");
     const backupSets = value.BackupSets;
     if (Array.isArray(backupSets)) {
       for (let i = 0; i < backupSets.length; i++) {
@@ -246,8 +373,7 @@ function checkCreateBackupDownloadTaskRequestFieldPatterns(
           const replicaSetId = item.ReplicaSetId;
           if (typeof replicaSetId === "string" && !pattern.test(replicaSetId)) {
             reportIssue(
-              issues,
-              path,
+              report,
               "/BackupSets/" + i + "/ReplicaSetId",
               "x-tc-field-patterns",
               'must be "<InstanceId>_<n>", a replica set or shard of the instance named by InstanceId',
@@ -260,64 +386,59 @@ function checkCreateBackupDownloadTaskRequestFieldPatterns(
 }
 
 /** `ReplicaSetInfo` as the spec writes it. */
-function checkReplicaSetInfo(value: unknown, path: Path, issues: ValidationIssue[], depth: number): void {
+function checkReplicaSetInfo(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
   const replicaSetId = value.ReplicaSetId;
   if (replicaSetId === undefined) {
-    reportMissing(issues, path, "/ReplicaSetId");
+    reportMissing(report, "/ReplicaSetId");
   } else if (typeof replicaSetId !== "string") {
-    reportType(issues, path, "/ReplicaSetId", "a string", replicaSetId);
+    reportType(report, "/ReplicaSetId", "a string", replicaSetId);
   } else if (!REPLICA_SET_ID_PATTERN.test(replicaSetId)) {
-    reportPattern(issues, path, "/ReplicaSetId", REPLICA_SET_ID_PATTERN);
+    reportPattern(report, "/ReplicaSetId", REPLICA_SET_ID_PATTERN);
   }
-  for (const key of Object.keys(value)) {
-    if (key !== "ReplicaSetId") {
-      reportUnknownMember(issues, path, "", key);
+  for (const key in value) {
+    if (key !== "ReplicaSetId" && Object.hasOwn(value, key)) {
+      reportUnknownMember(report, "", key);
     }
   }
 }
 
 /** `CreateBackupDownloadTaskResponse` as the spec writes it. */
-function checkCreateBackupDownloadTaskResponse(
-  value: unknown,
-  path: Path,
-  issues: ValidationIssue[],
-  depth: number,
-): void {
+function checkCreateBackupDownloadTaskResponse(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
   const tasks = value.Tasks;
   if (tasks === undefined) {
-    reportMissing(issues, path, "/Tasks");
+    reportMissing(report, "/Tasks");
   } else if (!Array.isArray(tasks)) {
-    reportType(issues, path, "/Tasks", "an array", tasks);
+    reportType(report, "/Tasks", "an array", tasks);
   } else {
     for (let i = 0; i < tasks.length; i++) {
       // BackupDownloadTaskStatus
       const item: unknown = tasks[i];
       if (!isJsonObject(item)) {
-        reportType(issues, path, "/Tasks/" + i, "an object", item);
+        reportType(report, "/Tasks/" + i, "an object", item);
       } else {
         const replicaSetId = item.ReplicaSetId;
         if (replicaSetId === undefined) {
-          reportMissing(issues, path, "/Tasks/" + i + "/ReplicaSetId");
+          reportMissing(report, "/Tasks/" + i + "/ReplicaSetId");
         } else if (typeof replicaSetId !== "string") {
-          reportType(issues, path, "/Tasks/" + i + "/ReplicaSetId", "a string", replicaSetId);
+          reportType(report, "/Tasks/" + i + "/ReplicaSetId", "a string", replicaSetId);
         }
         const status = item.Status;
         if (status === undefined) {
-          reportMissing(issues, path, "/Tasks/" + i + "/Status");
+          reportMissing(report, "/Tasks/" + i + "/Status");
         } else {
           if (!Number.isInteger(status)) {
-            reportType(issues, path, "/Tasks/" + i + "/Status", "an integer", status);
+            reportType(report, "/Tasks/" + i + "/Status", "an integer", status);
           }
           if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
-            reportIssue(issues, path, "/Tasks/" + i + "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
+            reportIssue(report, "/Tasks/" + i + "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
           }
         }
       }
@@ -325,94 +446,701 @@ function checkCreateBackupDownloadTaskResponse(
   }
   const requestId = value.RequestId;
   if (requestId === undefined) {
-    reportMissing(issues, path, "/RequestId");
+    reportMissing(report, "/RequestId");
   } else if (typeof requestId !== "string") {
-    reportType(issues, path, "/RequestId", "a string", requestId);
+    reportType(report, "/RequestId", "a string", requestId);
   }
 }
 
 /** `BackupDownloadTaskStatus` as the spec writes it. */
-function checkBackupDownloadTaskStatus(
-  value: unknown,
-  path: Path,
-  issues: ValidationIssue[],
-  depth: number,
-): void {
+function checkBackupDownloadTaskStatus(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
   const replicaSetId = value.ReplicaSetId;
   if (replicaSetId === undefined) {
-    reportMissing(issues, path, "/ReplicaSetId");
+    reportMissing(report, "/ReplicaSetId");
   } else if (typeof replicaSetId !== "string") {
-    reportType(issues, path, "/ReplicaSetId", "a string", replicaSetId);
+    reportType(report, "/ReplicaSetId", "a string", replicaSetId);
   }
   const status = value.Status;
   if (status === undefined) {
-    reportMissing(issues, path, "/Status");
+    reportMissing(report, "/Status");
   } else {
     if (!Number.isInteger(status)) {
-      reportType(issues, path, "/Status", "an integer", status);
+      reportType(report, "/Status", "an integer", status);
     }
     if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
-      reportIssue(issues, path, "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
+      reportIssue(report, "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
     }
   }
 }
 
-/** `ErrorResponse` as the spec writes it. */
-function checkErrorResponse(value: unknown, path: Path, issues: ValidationIssue[], depth: number): void {
+/** `DescribeDBBackupsRequest` as the spec writes it. */
+function checkDescribeDBBackupsRequest(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
-  const error = value.Error;
-  if (error === undefined) {
-    reportMissing(issues, path, "/Error");
-  } else {
-    // ErrorDetail
-    if (!isJsonObject(error)) {
-      reportType(issues, path, "/Error", "an object", error);
-    } else {
-      const code = error.Code;
-      if (code === undefined) {
-        reportMissing(issues, path, "/Error/Code");
-      } else if (typeof code !== "string") {
-        reportType(issues, path, "/Error/Code", "a string", code);
+  const instanceId = value.InstanceId;
+  if (instanceId === undefined) {
+    reportMissing(report, "/InstanceId");
+  } else if (typeof instanceId !== "string") {
+    reportType(report, "/InstanceId", "a string", instanceId);
+  } else if (!INSTANCE_ID_PATTERN.test(instanceId)) {
+    reportPattern(report, "/InstanceId", INSTANCE_ID_PATTERN);
+  }
+  const backupMethod = value.BackupMethod;
+  if (backupMethod !== undefined) {
+    if (!Number.isInteger(backupMethod)) {
+      reportType(report, "/BackupMethod", "an integer", backupMethod);
+    }
+    if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+      reportIssue(report, "/BackupMethod", "enum", "must be one of 0, 1, 3");
+    }
+  }
+  const limit = value.Limit;
+  if (limit !== undefined) {
+    if (!Number.isInteger(limit)) {
+      reportType(report, "/Limit", "an integer", limit);
+    }
+    if (typeof limit === "number") {
+      if (limit < 1) {
+        reportIssue(report, "/Limit", "minimum", "must be >= 1");
       }
-      const message = error.Message;
-      if (message === undefined) {
-        reportMissing(issues, path, "/Error/Message");
-      } else if (typeof message !== "string") {
-        reportType(issues, path, "/Error/Message", "a string", message);
+      if (limit > 100) {
+        reportIssue(report, "/Limit", "maximum", "must be <= 100");
+      }
+    }
+  }
+  const offset = value.Offset;
+  if (offset !== undefined) {
+    if (!Number.isInteger(offset)) {
+      reportType(report, "/Offset", "an integer", offset);
+    }
+    if (typeof offset === "number") {
+      if (offset < 0) {
+        reportIssue(report, "/Offset", "minimum", "must be >= 0");
+      }
+    }
+  }
+  for (const key in value) {
+    if (
+      key !== "InstanceId" &&
+      key !== "BackupMethod" &&
+      key !== "Limit" &&
+      key !== "Offset" &&
+      Object.hasOwn(value, key)
+    ) {
+      reportUnknownMember(report, "", key);
+    }
+  }
+}
+
+/** `DescribeDBBackupsResponse` as the spec writes it. */
+function checkDescribeDBBackupsResponse(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const backupList = value.BackupList;
+  if (backupList === undefined) {
+    reportMissing(report, "/BackupList");
+  } else if (!Array.isArray(backupList)) {
+    reportType(report, "/BackupList", "an array", backupList);
+  } else {
+    for (let i = 0; i < backupList.length; i++) {
+      // BackupInfo
+      const item: unknown = backupList[i];
+      if (!isJsonObject(item)) {
+        reportType(report, "/BackupList/" + i, "an object", item);
+      } else {
+        const instanceId = item.InstanceId;
+        if (instanceId === undefined) {
+          reportMissing(report, "/BackupList/" + i + "/InstanceId");
+        } else if (typeof instanceId !== "string") {
+          reportType(report, "/BackupList/" + i + "/InstanceId", "a string", instanceId);
+        }
+        const backupType = item.BackupType;
+        if (backupType === undefined) {
+          reportMissing(report, "/BackupList/" + i + "/BackupType");
+        } else {
+          if (!Number.isInteger(backupType)) {
+            reportType(report, "/BackupList/" + i + "/BackupType", "an integer", backupType);
+          }
+          if (backupType !== 0 && backupType !== 1) {
+            reportIssue(report, "/BackupList/" + i + "/BackupType", "enum", "must be one of 0, 1");
+          }
+        }
+        const backupName = item.BackupName;
+        if (backupName === undefined) {
+          reportMissing(report, "/BackupList/" + i + "/BackupName");
+        } else if (typeof backupName !== "string") {
+          reportType(report, "/BackupList/" + i + "/BackupName", "a string", backupName);
+        }
+        const backupDesc = item.BackupDesc;
+        if (backupDesc !== undefined) {
+          if (typeof backupDesc !== "string") {
+            reportType(report, "/BackupList/" + i + "/BackupDesc", "a string", backupDesc);
+          }
+        }
+        const backupSize = item.BackupSize;
+        if (backupSize !== undefined) {
+          if (!Number.isInteger(backupSize)) {
+            reportType(report, "/BackupList/" + i + "/BackupSize", "an integer", backupSize);
+          }
+        }
+        const startTime = item.StartTime;
+        if (startTime !== undefined) {
+          if (typeof startTime !== "string") {
+            reportType(report, "/BackupList/" + i + "/StartTime", "a string", startTime);
+          }
+        }
+        const endTime = item.EndTime;
+        if (endTime !== undefined) {
+          if (typeof endTime !== "string") {
+            reportType(report, "/BackupList/" + i + "/EndTime", "a string", endTime);
+          }
+        }
+        const status = item.Status;
+        if (status === undefined) {
+          reportMissing(report, "/BackupList/" + i + "/Status");
+        } else {
+          if (!Number.isInteger(status)) {
+            reportType(report, "/BackupList/" + i + "/Status", "an integer", status);
+          }
+          if (status !== 1 && status !== 2) {
+            reportIssue(report, "/BackupList/" + i + "/Status", "enum", "must be one of 1, 2");
+          }
+        }
+        const backupMethod = item.BackupMethod;
+        if (backupMethod === undefined) {
+          reportMissing(report, "/BackupList/" + i + "/BackupMethod");
+        } else {
+          if (!Number.isInteger(backupMethod)) {
+            reportType(report, "/BackupList/" + i + "/BackupMethod", "an integer", backupMethod);
+          }
+          if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+            reportIssue(report, "/BackupList/" + i + "/BackupMethod", "enum", "must be one of 0, 1, 3");
+          }
+        }
+        const backId = item.BackId;
+        if (backId !== undefined) {
+          if (!Number.isInteger(backId)) {
+            reportType(report, "/BackupList/" + i + "/BackId", "an integer", backId);
+          }
+        }
+        const deleteTime = item.DeleteTime;
+        if (deleteTime !== undefined) {
+          if (typeof deleteTime !== "string") {
+            reportType(report, "/BackupList/" + i + "/DeleteTime", "a string", deleteTime);
+          }
+        }
+        const backupRegion = item.BackupRegion;
+        if (backupRegion !== undefined) {
+          if (typeof backupRegion !== "string") {
+            reportType(report, "/BackupList/" + i + "/BackupRegion", "a string", backupRegion);
+          }
+        }
+        const restoreTime = item.RestoreTime;
+        if (restoreTime !== undefined) {
+          if (typeof restoreTime !== "string") {
+            reportType(report, "/BackupList/" + i + "/RestoreTime", "a string", restoreTime);
+          }
+        }
+      }
+    }
+  }
+  const totalCount = value.TotalCount;
+  if (totalCount === undefined) {
+    reportMissing(report, "/TotalCount");
+  } else if (!Number.isInteger(totalCount)) {
+    reportType(report, "/TotalCount", "an integer", totalCount);
+  }
+  const requestId = value.RequestId;
+  if (requestId === undefined) {
+    reportMissing(report, "/RequestId");
+  } else if (typeof requestId !== "string") {
+    reportType(report, "/RequestId", "a string", requestId);
+  }
+}
+
+/** `BackupInfo` as the spec writes it. */
+function checkBackupInfo(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const instanceId = value.InstanceId;
+  if (instanceId === undefined) {
+    reportMissing(report, "/InstanceId");
+  } else if (typeof instanceId !== "string") {
+    reportType(report, "/InstanceId", "a string", instanceId);
+  }
+  const backupType = value.BackupType;
+  if (backupType === undefined) {
+    reportMissing(report, "/BackupType");
+  } else {
+    if (!Number.isInteger(backupType)) {
+      reportType(report, "/BackupType", "an integer", backupType);
+    }
+    if (backupType !== 0 && backupType !== 1) {
+      reportIssue(report, "/BackupType", "enum", "must be one of 0, 1");
+    }
+  }
+  const backupName = value.BackupName;
+  if (backupName === undefined) {
+    reportMissing(report, "/BackupName");
+  } else if (typeof backupName !== "string") {
+    reportType(report, "/BackupName", "a string", backupName);
+  }
+  const backupDesc = value.BackupDesc;
+  if (backupDesc !== undefined) {
+    if (typeof backupDesc !== "string") {
+      reportType(report, "/BackupDesc", "a string", backupDesc);
+    }
+  }
+  const backupSize = value.BackupSize;
+  if (backupSize !== undefined) {
+    if (!Number.isInteger(backupSize)) {
+      reportType(report, "/BackupSize", "an integer", backupSize);
+    }
+  }
+  const startTime = value.StartTime;
+  if (startTime !== undefined) {
+    if (typeof startTime !== "string") {
+      reportType(report, "/StartTime", "a string", startTime);
+    }
+  }
+  const endTime = value.EndTime;
+  if (endTime !== undefined) {
+    if (typeof endTime !== "string") {
+      reportType(report, "/EndTime", "a string", endTime);
+    }
+  }
+  const status = value.Status;
+  if (status === undefined) {
+    reportMissing(report, "/Status");
+  } else {
+    if (!Number.isInteger(status)) {
+      reportType(report, "/Status", "an integer", status);
+    }
+    if (status !== 1 && status !== 2) {
+      reportIssue(report, "/Status", "enum", "must be one of 1, 2");
+    }
+  }
+  const backupMethod = value.BackupMethod;
+  if (backupMethod === undefined) {
+    reportMissing(report, "/BackupMethod");
+  } else {
+    if (!Number.isInteger(backupMethod)) {
+      reportType(report, "/BackupMethod", "an integer", backupMethod);
+    }
+    if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+      reportIssue(report, "/BackupMethod", "enum", "must be one of 0, 1, 3");
+    }
+  }
+  const backId = value.BackId;
+  if (backId !== undefined) {
+    if (!Number.isInteger(backId)) {
+      reportType(report, "/BackId", "an integer", backId);
+    }
+  }
+  const deleteTime = value.DeleteTime;
+  if (deleteTime !== undefined) {
+    if (typeof deleteTime !== "string") {
+      reportType(report, "/DeleteTime", "a string", deleteTime);
+    }
+  }
+  const backupRegion = value.BackupRegion;
+  if (backupRegion !== undefined) {
+    if (typeof backupRegion !== "string") {
+      reportType(report, "/BackupRegion", "a string", backupRegion);
+    }
+  }
+  const restoreTime = value.RestoreTime;
+  if (restoreTime !== undefined) {
+    if (typeof restoreTime !== "string") {
+      reportType(report, "/RestoreTime", "a string", restoreTime);
+    }
+  }
+}
+
+/** `DescribeBackupDownloadTaskRequest` as the spec writes it. */
+function checkDescribeBackupDownloadTaskRequest(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const instanceId = value.InstanceId;
+  if (instanceId === undefined) {
+    reportMissing(report, "/InstanceId");
+  } else if (typeof instanceId !== "string") {
+    reportType(report, "/InstanceId", "a string", instanceId);
+  } else if (!INSTANCE_ID_PATTERN.test(instanceId)) {
+    reportPattern(report, "/InstanceId", INSTANCE_ID_PATTERN);
+  }
+  const backupName = value.BackupName;
+  if (backupName !== undefined) {
+    if (typeof backupName !== "string") {
+      reportType(report, "/BackupName", "a string", backupName);
+    } else if (backupName.length < 1) {
+      reportIssue(report, "/BackupName", "minLength", "must be at least 1 character long");
+    }
+  }
+  const startTime = value.StartTime;
+  if (startTime !== undefined) {
+    if (typeof startTime !== "string") {
+      reportType(report, "/StartTime", "a string", startTime);
+    } else if (!START_TIME_PATTERN.test(startTime)) {
+      reportPattern(report, "/StartTime", START_TIME_PATTERN);
+    }
+  }
+  const endTime = value.EndTime;
+  if (endTime !== undefined) {
+    if (typeof endTime !== "string") {
+      reportType(report, "/EndTime", "a string", endTime);
+    } else if (!START_TIME_PATTERN.test(endTime)) {
+      reportPattern(report, "/EndTime", START_TIME_PATTERN);
+    }
+  }
+  const limit = value.Limit;
+  if (limit !== undefined) {
+    if (!Number.isInteger(limit)) {
+      reportType(report, "/Limit", "an integer", limit);
+    }
+    if (typeof limit === "number") {
+      if (limit < 1) {
+        reportIssue(report, "/Limit", "minimum", "must be >= 1");
+      }
+      if (limit > 100) {
+        reportIssue(report, "/Limit", "maximum", "must be <= 100");
+      }
+    }
+  }
+  const offset = value.Offset;
+  if (offset !== undefined) {
+    if (!Number.isInteger(offset)) {
+      reportType(report, "/Offset", "an integer", offset);
+    }
+    if (typeof offset === "number") {
+      if (offset < 0) {
+        reportIssue(report, "/Offset", "minimum", "must be >= 0");
+      }
+    }
+  }
+  const orderBy = value.OrderBy;
+  if (orderBy !== undefined) {
+    if (typeof orderBy !== "string") {
+      reportType(report, "/OrderBy", "a string", orderBy);
+    }
+    if (orderBy !== "createTime" && orderBy !== "finishTime") {
+      reportIssue(report, "/OrderBy", "enum", 'must be one of "createTime", "finishTime"');
+    }
+  }
+  const orderByType = value.OrderByType;
+  if (orderByType !== undefined) {
+    if (typeof orderByType !== "string") {
+      reportType(report, "/OrderByType", "a string", orderByType);
+    }
+    if (orderByType !== "asc" && orderByType !== "desc") {
+      reportIssue(report, "/OrderByType", "enum", 'must be one of "asc", "desc"');
+    }
+  }
+  const status = value.Status;
+  if (status !== undefined) {
+    if (!Array.isArray(status)) {
+      reportType(report, "/Status", "an array", status);
+    } else {
+      for (let i = 0; i < status.length; i++) {
+        const item: unknown = status[i];
+        if (!Number.isInteger(item)) {
+          reportType(report, "/Status/" + i, "an integer", item);
+        }
+        if (item !== 0 && item !== 1 && item !== 2 && item !== 3 && item !== 4) {
+          reportIssue(report, "/Status/" + i, "enum", "must be one of 0, 1, 2, 3, 4");
+        }
+      }
+    }
+  }
+  for (const key in value) {
+    if (
+      key !== "InstanceId" &&
+      key !== "BackupName" &&
+      key !== "StartTime" &&
+      key !== "EndTime" &&
+      key !== "Limit" &&
+      key !== "Offset" &&
+      key !== "OrderBy" &&
+      key !== "OrderByType" &&
+      key !== "Status" &&
+      Object.hasOwn(value, key)
+    ) {
+      reportUnknownMember(report, "", key);
+    }
+  }
+}
+
+/** `DescribeBackupDownloadTaskResponse` as the spec writes it. */
+function checkDescribeBackupDownloadTaskResponse(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const totalCount = value.TotalCount;
+  if (totalCount === undefined) {
+    reportMissing(report, "/TotalCount");
+  } else if (!Number.isInteger(totalCount)) {
+    reportType(report, "/TotalCount", "an integer", totalCount);
+  }
+  const tasks = value.Tasks;
+  if (tasks === undefined) {
+    reportMissing(report, "/Tasks");
+  } else if (!Array.isArray(tasks)) {
+    reportType(report, "/Tasks", "an array", tasks);
+  } else {
+    for (let i = 0; i < tasks.length; i++) {
+      // BackupDownloadTask
+      const item: unknown = tasks[i];
+      if (!isJsonObject(item)) {
+        reportType(report, "/Tasks/" + i, "an object", item);
+      } else {
+        const createTime = item.CreateTime;
+        if (createTime === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/CreateTime");
+        } else if (typeof createTime !== "string") {
+          reportType(report, "/Tasks/" + i + "/CreateTime", "a string", createTime);
+        }
+        const backupName = item.BackupName;
+        if (backupName === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/BackupName");
+        } else if (typeof backupName !== "string") {
+          reportType(report, "/Tasks/" + i + "/BackupName", "a string", backupName);
+        }
+        const replicaSetId = item.ReplicaSetId;
+        if (replicaSetId === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/ReplicaSetId");
+        } else if (typeof replicaSetId !== "string") {
+          reportType(report, "/Tasks/" + i + "/ReplicaSetId", "a string", replicaSetId);
+        }
+        const backupSize = item.BackupSize;
+        if (backupSize === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/BackupSize");
+        } else if (!Number.isInteger(backupSize)) {
+          reportType(report, "/Tasks/" + i + "/BackupSize", "an integer", backupSize);
+        }
+        const status = item.Status;
+        if (status === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/Status");
+        } else {
+          if (!Number.isInteger(status)) {
+            reportType(report, "/Tasks/" + i + "/Status", "an integer", status);
+          }
+          if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
+            reportIssue(report, "/Tasks/" + i + "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
+          }
+        }
+        const percent = item.Percent;
+        if (percent === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/Percent");
+        } else if (!Number.isInteger(percent)) {
+          reportType(report, "/Tasks/" + i + "/Percent", "an integer", percent);
+        }
+        const timeSpend = item.TimeSpend;
+        if (timeSpend === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/TimeSpend");
+        } else if (!Number.isInteger(timeSpend)) {
+          reportType(report, "/Tasks/" + i + "/TimeSpend", "an integer", timeSpend);
+        }
+        const url = item.Url;
+        if (url === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/Url");
+        } else if (typeof url !== "string") {
+          reportType(report, "/Tasks/" + i + "/Url", "a string", url);
+        }
+        const backupMethod = item.BackupMethod;
+        if (backupMethod === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/BackupMethod");
+        } else {
+          if (!Number.isInteger(backupMethod)) {
+            reportType(report, "/Tasks/" + i + "/BackupMethod", "an integer", backupMethod);
+          }
+          if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+            reportIssue(report, "/Tasks/" + i + "/BackupMethod", "enum", "must be one of 0, 1, 3");
+          }
+        }
+        const backupDesc = item.BackupDesc;
+        if (backupDesc !== undefined) {
+          if (typeof backupDesc !== "string") {
+            reportType(report, "/Tasks/" + i + "/BackupDesc", "a string", backupDesc);
+          }
+        }
+        const region = item.Region;
+        if (region === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/Region");
+        } else if (typeof region !== "string") {
+          reportType(report, "/Tasks/" + i + "/Region", "a string", region);
+        }
+        const bucket = item.Bucket;
+        if (bucket === undefined) {
+          reportMissing(report, "/Tasks/" + i + "/Bucket");
+        } else if (typeof bucket !== "string") {
+          reportType(report, "/Tasks/" + i + "/Bucket", "a string", bucket);
+        }
       }
     }
   }
   const requestId = value.RequestId;
   if (requestId === undefined) {
-    reportMissing(issues, path, "/RequestId");
+    reportMissing(report, "/RequestId");
   } else if (typeof requestId !== "string") {
-    reportType(issues, path, "/RequestId", "a string", requestId);
+    reportType(report, "/RequestId", "a string", requestId);
+  }
+}
+
+/** `BackupDownloadTask` as the spec writes it. */
+function checkBackupDownloadTask(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const createTime = value.CreateTime;
+  if (createTime === undefined) {
+    reportMissing(report, "/CreateTime");
+  } else if (typeof createTime !== "string") {
+    reportType(report, "/CreateTime", "a string", createTime);
+  }
+  const backupName = value.BackupName;
+  if (backupName === undefined) {
+    reportMissing(report, "/BackupName");
+  } else if (typeof backupName !== "string") {
+    reportType(report, "/BackupName", "a string", backupName);
+  }
+  const replicaSetId = value.ReplicaSetId;
+  if (replicaSetId === undefined) {
+    reportMissing(report, "/ReplicaSetId");
+  } else if (typeof replicaSetId !== "string") {
+    reportType(report, "/ReplicaSetId", "a string", replicaSetId);
+  }
+  const backupSize = value.BackupSize;
+  if (backupSize === undefined) {
+    reportMissing(report, "/BackupSize");
+  } else if (!Number.isInteger(backupSize)) {
+    reportType(report, "/BackupSize", "an integer", backupSize);
+  }
+  const status = value.Status;
+  if (status === undefined) {
+    reportMissing(report, "/Status");
+  } else {
+    if (!Number.isInteger(status)) {
+      reportType(report, "/Status", "an integer", status);
+    }
+    if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
+      reportIssue(report, "/Status", "enum", "must be one of 0, 1, 2, 3, 4");
+    }
+  }
+  const percent = value.Percent;
+  if (percent === undefined) {
+    reportMissing(report, "/Percent");
+  } else if (!Number.isInteger(percent)) {
+    reportType(report, "/Percent", "an integer", percent);
+  }
+  const timeSpend = value.TimeSpend;
+  if (timeSpend === undefined) {
+    reportMissing(report, "/TimeSpend");
+  } else if (!Number.isInteger(timeSpend)) {
+    reportType(report, "/TimeSpend", "an integer", timeSpend);
+  }
+  const url = value.Url;
+  if (url === undefined) {
+    reportMissing(report, "/Url");
+  } else if (typeof url !== "string") {
+    reportType(report, "/Url", "a string", url);
+  }
+  const backupMethod = value.BackupMethod;
+  if (backupMethod === undefined) {
+    reportMissing(report, "/BackupMethod");
+  } else {
+    if (!Number.isInteger(backupMethod)) {
+      reportType(report, "/BackupMethod", "an integer", backupMethod);
+    }
+    if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+      reportIssue(report, "/BackupMethod", "enum", "must be one of 0, 1, 3");
+    }
+  }
+  const backupDesc = value.BackupDesc;
+  if (backupDesc !== undefined) {
+    if (typeof backupDesc !== "string") {
+      reportType(report, "/BackupDesc", "a string", backupDesc);
+    }
+  }
+  const region = value.Region;
+  if (region === undefined) {
+    reportMissing(report, "/Region");
+  } else if (typeof region !== "string") {
+    reportType(report, "/Region", "a string", region);
+  }
+  const bucket = value.Bucket;
+  if (bucket === undefined) {
+    reportMissing(report, "/Bucket");
+  } else if (typeof bucket !== "string") {
+    reportType(report, "/Bucket", "a string", bucket);
+  }
+}
+
+/** `ErrorResponse` as the spec writes it. */
+function checkErrorResponse(value: unknown, report: Report, depth: number): void {
+  if (!isJsonObject(value)) {
+    reportType(report, "", "an object", value);
+    return;
+  }
+  const error = value.Error;
+  if (error === undefined) {
+    reportMissing(report, "/Error");
+  } else {
+    // ErrorDetail
+    if (!isJsonObject(error)) {
+      reportType(report, "/Error", "an object", error);
+    } else {
+      const code = error.Code;
+      if (code === undefined) {
+        reportMissing(report, "/Error/Code");
+      } else if (typeof code !== "string") {
+        reportType(report, "/Error/Code", "a string", code);
+      }
+      const message = error.Message;
+      if (message === undefined) {
+        reportMissing(report, "/Error/Message");
+      } else if (typeof message !== "string") {
+        reportType(report, "/Error/Message", "a string", message);
+      }
+    }
+  }
+  const requestId = value.RequestId;
+  if (requestId === undefined) {
+    reportMissing(report, "/RequestId");
+  } else if (typeof requestId !== "string") {
+    reportType(report, "/RequestId", "a string", requestId);
   }
 }
 
 /** `ErrorDetail` as the spec writes it. */
-function checkErrorDetail(value: unknown, path: Path, issues: ValidationIssue[], depth: number): void {
+function checkErrorDetail(value: unknown, report: Report, depth: number): void {
   if (!isJsonObject(value)) {
-    reportType(issues, path, "", "an object", value);
+    reportType(report, "", "an object", value);
     return;
   }
   const code = value.Code;
   if (code === undefined) {
-    reportMissing(issues, path, "/Code");
+    reportMissing(report, "/Code");
   } else if (typeof code !== "string") {
-    reportType(issues, path, "/Code", "a string", code);
+    reportType(report, "/Code", "a string", code);
   }
   const message = value.Message;
   if (message === undefined) {
-    reportMissing(issues, path, "/Message");
+    reportMissing(report, "/Message");
   } else if (typeof message !== "string") {
-    reportType(issues, path, "/Message", "a string", message);
+    reportType(report, "/Message", "a string", message);
   }
 }

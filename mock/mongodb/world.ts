@@ -92,6 +92,11 @@ export class MongodbWorld {
   readonly taskQueuedMs: number;
   readonly taskRunningMs: number;
   readonly fileBytes: number;
+  /**
+   * Called with each new download task (tests): set `task.forcedStatus = 3` to make it fail, e.g.
+   * `mock.world.onTaskCreated = (task) => { if (task.ReplicaSetId.endsWith("_1")) task.forcedStatus = 3; }`.
+   */
+  onTaskCreated: ((task: DownloadTask) => void) | undefined;
 
   constructor(options: WorldOptions = {}) {
     this.taskQueuedMs = options.taskQueuedMs ?? 300;
@@ -128,7 +133,14 @@ export class MongodbWorld {
     if (existing) return existing;
     const task: DownloadTask = { id: this.tasks.length + 1, InstanceId: instanceId, BackupName: backupName, ReplicaSetId: replicaSetId, CreatedMs: nowMs };
     this.tasks.push(task);
+    this.onTaskCreated?.(task);
     return task;
+  }
+
+  /** When the task's file became ready (Status 2), or undefined while it is not. */
+  finishedAtMs(task: DownloadTask, nowMs: number): number | undefined {
+    if (this.statusOf(task, nowMs).Status !== 2) return undefined;
+    return task.forcedStatus === 2 ? task.CreatedMs : task.CreatedMs + this.taskQueuedMs + this.taskRunningMs;
   }
 
   /** Status and Percent of a task at `nowMs`, from its age. */
