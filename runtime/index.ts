@@ -24,25 +24,22 @@ export { flattenParams, toQueryString, unflattenParams } from "./wire.js";
 export type { ParamShape } from "./wire.js";
 export { createCallValidation } from "./call-validation.js";
 export type { CallValidation, ValidationOptions } from "./call-validation.js";
+export { MAX_DEPTH, MAX_ISSUES, RequestValidationError, ResponseValidationError, toStandardResult } from "./validation.js";
+export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
 export {
   describeType,
   escapeRegExp,
   isJsonObject,
   isLongerThan,
   isShorterThan,
-  MAX_DEPTH,
-  MAX_ISSUES,
   pointerSegment,
-  Report,
+  ValidationReport,
   reportIssue,
   reportMissing,
   reportPattern,
   reportTooDeep,
   reportType,
   reportUnknownMember,
-  RequestValidationError,
-  ResponseValidationError,
   runCheck,
-  toStandardResult,
-} from "./validation.js";
-export type { Check, StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
+} from "./checks.js";
+export type { Check } from "./checks.js";

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { LoadedSpec } from "./load.js";
 import { joinPointer } from "./load.js";
 import { checkValidatedSchemas } from "./check-schemas.js";
+import { RUNTIME_NAMES as VALIDATOR_RUNTIME_NAMES } from "./validator-code.js";
 import { checkPaging } from "./check-paging.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 
@@ -294,6 +295,7 @@ function generatedNames(root: Json): Set<string> {
     "RequestValidationError", "ResponseValidationError", "ValidationIssue", "ValidationResult", "ValidationOptions",
     "StandardSchemaV1", `${service}RequestValidators`, `${service}ResponseValidators`,
   ]);
+  for (const name of VALIDATOR_RUNTIME_NAMES) names.add(name);
   const schemas = isObject(root["components"]) && isObject((root["components"] as Json)["schemas"]) ? ((root["components"] as Json)["schemas"] as Json) : {};
   for (const name of Object.keys(schemas)) {
     names.add(`validate${name}`);

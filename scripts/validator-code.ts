@@ -3,6 +3,16 @@
  * local names, literals. Pure text; Prettier lays the result out.
  */
 
+/**
+ * Runtime names the emitted code may use; checks and constants never take these names, and the check
+ * stage refuses schema names among them.
+ */
+export const RUNTIME_NAMES = [
+  "MAX_DEPTH", "ValidationReport", "StandardSchemaV1", "ValidationResult", "escapeRegExp", "isJsonObject", "isLongerThan",
+  "isShorterThan", "pointerSegment", "reportIssue", "reportMissing", "reportPattern", "reportTooDeep", "reportType",
+  "reportUnknownMember", "runCheck", "toStandardResult",
+];
+
 /** A statement: a line of code, or an `if` whose `else` holding a single `if` is written `else if`. */
 export type Stmt = string | { if: string; then: Stmt[]; else?: Stmt[] };
 

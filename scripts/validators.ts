@@ -8,7 +8,7 @@
  * must stay readable when Tencent adds members; it is emitted only for schemas of answers that
  * contain `additionalProperties: false` somewhere, since elsewhere both variants are the same code.
  *
- * Each check has the signature of `Check` (runtime/validation.ts): (value, report, depth). `report`
+ * Each check has the signature of `Check` (runtime/checks.ts): (value, report, depth). `report`
  * holds the issues found so far and where the check is (the keys from the validated value down to
  * `value`, entered and left around calls of other checks); a JSON pointer is made only when an issue
  * is reported, so that valid input costs no string building. `depth` counts the members and items
@@ -17,7 +17,7 @@
 import { isObject } from "./check.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
 import type { ServiceModel } from "./model.js";
-import { constantName, Locals, memberAccess, negate, Place, plural, regexLiteral, render, wrap, type Stmt } from "./validator-code.js";
+import { constantName, Locals, memberAccess, negate, Place, plural, regexLiteral, render, RUNTIME_NAMES, wrap, type Stmt } from "./validator-code.js";
 
 type Json = Record<string, unknown>;
 type Mode = "as written" | "open";
@@ -41,15 +41,9 @@ export interface ValidatorsModel {
   readonly checks: readonly CheckFunctionModel[];
 }
 
-/** Runtime names the emitted code may use; checks and constants never take these names. */
-const RUNTIME_NAMES = [
-  "MAX_DEPTH", "Report", "StandardSchemaV1", "ValidationResult", "escapeRegExp", "isJsonObject", "isLongerThan",
-  "isShorterThan", "pointerSegment", "reportIssue", "reportMissing", "reportPattern", "reportTooDeep", "reportType",
-  "reportUnknownMember", "runCheck", "toStandardResult",
-];
-const TYPE_NAMES = new Set(["Report", "StandardSchemaV1", "ValidationResult"]);
+const TYPE_NAMES = new Set(["ValidationReport", "StandardSchemaV1", "ValidationResult"]);
 const PARAMETERS = ["value", "report", "depth"];
-const CHECK_PARAMETERS = "value: unknown, report: Report, depth: number";
+const CHECK_PARAMETERS = "value: unknown, report: ValidationReport, depth: number";
 
 export function buildValidators(model: ServiceModel, specValue: unknown): ValidatorsModel {
   const root = specValue as Json;
@@ -88,7 +82,7 @@ interface Context {
 }
 
 class ModuleWriter {
-  readonly helpers = new Set<string>(["Report", "ValidationResult", "StandardSchemaV1", "runCheck", "toStandardResult"]);
+  readonly helpers = new Set<string>(["ValidationReport", "ValidationResult", "StandardSchemaV1", "runCheck", "toStandardResult"]);
   readonly constants: { name: string; comment: string; declaration: string }[] = [];
   readonly checks: CheckFunctionModel[] = [];
   private readonly names = new Set<string>(RUNTIME_NAMES);
@@ -116,10 +110,20 @@ class ModuleWriter {
     }
   }
 
-  /** The schemas whose open variant answers need: the closed ones reachable from `roots`. */
+  /**
+   * The schemas whose open variant answers need: the closed ones reachable from `roots`, except
+   * those written out where they are used (see `call`).
+   */
   openVariantsFor(roots: readonly string[]): string[] {
-    const wanted = new Set(roots.flatMap((name) => [name, ...this.reachable(name)]).filter((name) => this.closed.has(name)));
-    return Object.keys(this.schemas).filter((name) => wanted.has(name));
+    const reached = new Set(roots.flatMap((name) => [name, ...this.reachable(name)]));
+    return Object.keys(this.schemas).filter(
+      (name) => reached.has(name) && this.closed.has(name) && (roots.includes(name) || !this.inlined(name)),
+    );
+  }
+
+  /** Whether uses of schema `name` are written out in place: it refers to no other schema. */
+  private inlined(name: string): boolean {
+    return this.refs.get(name)!.size === 0;
   }
 
   /** The check of schema `name` a caller in `mode` uses: the open variant only where it differs. */
@@ -432,7 +436,7 @@ class ModuleWriter {
     this.pendingRuleChecks.push({
       functionName: name,
       comment: `The \`${FIELD_PATTERNS}\` rules of \`${hint}\`, for a value already known to be an object.`,
-      parameters: "value: Record<string, unknown>, report: Report",
+      parameters: "value: Record<string, unknown>, report: ValidationReport",
       body: render(stmts),
     });
     this.ruleChecks.set(schema, name);
@@ -466,7 +470,7 @@ class ModuleWriter {
    * otherwise a call of its check function.
    */
   private call(name: string, value: string, place: Place, context: Context, depth: string): Stmt[] {
-    if (this.refs.get(name)!.size === 0) {
+    if (this.inlined(name)) {
       const inlined = { ...context, hint: name };
       const checks = /^[A-Za-z_$][\w$]*$/.test(value)
         ? this.schemaChecks(this.schemas[name] as Json, value, place, inlined)

@@ -3,7 +3,7 @@
  * same dialect (OpenAPI 3.1 = JSON Schema 2020-12), all errors, formats as annotations. Shared by the
  * differential test and bench/validators.ts.
  *
- * `x-tc-field-patterns` is implemented here a second time, independently of runtime/validation.ts,
+ * `x-tc-field-patterns` is implemented here a second time, independently of the generated code,
  * as an Ajv keyword. The "open" flavour (what answers are checked with) is the same spec with every
  * `additionalProperties: false` deleted.
  */
@@ -86,7 +86,7 @@ function escape(segment: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// x-tc-field-patterns as an Ajv keyword, written from spec/README.md without runtime/validation.ts.
+// x-tc-field-patterns as an Ajv keyword, written from spec/README.md, not from the generator.
 
 interface Rule {
   field: string;

@@ -91,19 +91,27 @@ export function arbitraries(spec: Json) {
 
   /** Rewrites the fields a rule governs so they match it, three times in four. */
   const withFieldPatterns = (schema: Json, arbitrary: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => {
-    const rules = schema["x-tc-field-patterns"] as { field: string; pattern: string }[] | undefined;
+    const rules = (schema["x-tc-field-patterns"] as { field: string; pattern: string }[] | undefined)?.map((rule) => {
+      // Odd parts are member names; each literal part gets its own generator, built once.
+      const parts = rule.pattern.split(/\{\/([^{}]*)\}/);
+      const literals = parts.map((part, i) => {
+        if (i % 2 === 1) return undefined;
+        const unanchored = part.replace(/^\^/, "").replace(/\$$/, "");
+        return unanchored === "" ? fc.constant("") : fc.stringMatching(new RegExp(`^(?:${unanchored})$`, "u"), { maxLength: 12 });
+      });
+      return { field: rule.field.split("/").slice(1), parts, literals };
+    });
     if (!rules) return arbitrary;
     return fc.tuple(arbitrary, fc.integer({ min: 0, max: 3 })).chain(([value, dice]) => {
       if (dice === 0 || typeof value !== "object" || value === null) return fc.constant(value);
-      let result: fc.Arbitrary<unknown> = fc.constant(structuredClone(value));
+      let result: fc.Arbitrary<unknown> = fc.constant(value);
       for (const rule of rules) {
         result = result.chain((current) => {
-          const source = rule.pattern.replace(/\{\/([^{}]*)\}/g, (_m, name: string) => {
-            const referenced = (current as Json)[name];
-            return typeof referenced === "string" ? referenced.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&") : "(?!)";
-          });
-          const places = locations(current, rule.field.split("/").slice(1));
-          return fc.array(fc.stringMatching(new RegExp(source, "u"), { maxLength: 20 }), { minLength: places.length, maxLength: places.length }).map((strings) => {
+          const places = locations(current, rule.field);
+          const oneString = fc.tuple(...rule.literals.filter((l) => l !== undefined)).map((literals) =>
+            rule.parts.map((part, i) => (i % 2 === 1 ? String((current as Json)[part]) : literals[i / 2])).join(""),
+          );
+          return fc.array(oneString, { minLength: places.length, maxLength: places.length }).map((strings) => {
             const copy = structuredClone(current) as Json;
             places.forEach((place, i) => setAt(copy, place, strings[i]));
             return copy;

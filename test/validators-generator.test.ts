@@ -97,6 +97,11 @@ describe("keywords the validators do not implement are errors, never ignored", (
     const { text, lines } = await problemsOf((t) => t.replace("    StartInstancesResponse:\n", "    FilterSchema:\n      type: string\n    StartInstancesResponse:\n"));
     expect(lines).toEqual([`${at(text, "    FilterSchema:").replace(/:1$/, ":5")}: schema name "FilterSchema" collides with a name the generator emits; rename it`]);
   });
+
+  it("a schema name that the validators import from the runtime", async () => {
+    const { text, lines } = await problemsOf((t) => t.replace("    StartInstancesResponse:\n", "    ValidationReport:\n      type: string\n    StartInstancesResponse:\n"));
+    expect(lines).toEqual([`${at(text, "    ValidationReport:").replace(/:1$/, ":5")}: schema name "ValidationReport" collides with a name the generator emits; rename it`]);
+  });
 });
 
 describe("x-tc-field-patterns is checked against the schema it is on", () => {

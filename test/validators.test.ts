@@ -11,7 +11,8 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as mongodb from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
-import { MAX_ISSUES, runCheck, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation.js";
+import { runCheck } from "../runtime/checks.js";
+import { MAX_ISSUES, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation.js";
 import { repoRoot, scratchDir } from "./helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;

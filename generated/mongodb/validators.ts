@@ -7,8 +7,8 @@
  * forward compatibly: members the spec does not know are allowed, wrong types and values are not.
  */
 import {
-  type Report,
   type StandardSchemaV1,
+  type ValidationReport,
   type ValidationResult,
   escapeRegExp,
   isJsonObject,
@@ -291,7 +291,7 @@ const REPLICA_SET_ID_PATTERN = /^cmgo-[a-z0-9]{8}_[0-9]+$/u;
 const START_TIME_PATTERN = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/u;
 
 /** `CreateBackupDownloadTaskRequest` as the spec writes it. */
-function checkCreateBackupDownloadTaskRequest(value: unknown, report: Report, depth: number): void {
+function checkCreateBackupDownloadTaskRequest(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -359,7 +359,7 @@ function checkCreateBackupDownloadTaskRequest(value: unknown, report: Report, de
 /** The `x-tc-field-patterns` rules of `CreateBackupDownloadTaskRequest`, for a value already known to be an object. */
 function checkCreateBackupDownloadTaskRequestFieldPatterns(
   value: Record<string, unknown>,
-  report: Report,
+  report: ValidationReport,
 ): void {
   // BackupSets/*/ReplicaSetId: must be "<InstanceId>_<n>", a replica set or shard of the instance named by InstanceId
   const instanceId = value.InstanceId;
@@ -386,7 +386,7 @@ function checkCreateBackupDownloadTaskRequestFieldPatterns(
 }
 
 /** `ReplicaSetInfo` as the spec writes it. */
-function checkReplicaSetInfo(value: unknown, report: Report, depth: number): void {
+function checkReplicaSetInfo(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -407,7 +407,11 @@ function checkReplicaSetInfo(value: unknown, report: Report, depth: number): voi
 }
 
 /** `CreateBackupDownloadTaskResponse` as the spec writes it. */
-function checkCreateBackupDownloadTaskResponse(value: unknown, report: Report, depth: number): void {
+function checkCreateBackupDownloadTaskResponse(
+  value: unknown,
+  report: ValidationReport,
+  depth: number,
+): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -453,7 +457,7 @@ function checkCreateBackupDownloadTaskResponse(value: unknown, report: Report, d
 }
 
 /** `BackupDownloadTaskStatus` as the spec writes it. */
-function checkBackupDownloadTaskStatus(value: unknown, report: Report, depth: number): void {
+function checkBackupDownloadTaskStatus(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -478,7 +482,7 @@ function checkBackupDownloadTaskStatus(value: unknown, report: Report, depth: nu
 }
 
 /** `DescribeDBBackupsRequest` as the spec writes it. */
-function checkDescribeDBBackupsRequest(value: unknown, report: Report, depth: number): void {
+function checkDescribeDBBackupsRequest(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -539,7 +543,7 @@ function checkDescribeDBBackupsRequest(value: unknown, report: Report, depth: nu
 }
 
 /** `DescribeDBBackupsResponse` as the spec writes it. */
-function checkDescribeDBBackupsResponse(value: unknown, report: Report, depth: number): void {
+function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -667,7 +671,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: Report, depth: n
 }
 
 /** `BackupInfo` as the spec writes it. */
-function checkBackupInfo(value: unknown, report: Report, depth: number): void {
+function checkBackupInfo(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -768,7 +772,11 @@ function checkBackupInfo(value: unknown, report: Report, depth: number): void {
 }
 
 /** `DescribeBackupDownloadTaskRequest` as the spec writes it. */
-function checkDescribeBackupDownloadTaskRequest(value: unknown, report: Report, depth: number): void {
+function checkDescribeBackupDownloadTaskRequest(
+  value: unknown,
+  report: ValidationReport,
+  depth: number,
+): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -883,7 +891,11 @@ function checkDescribeBackupDownloadTaskRequest(value: unknown, report: Report, 
 }
 
 /** `DescribeBackupDownloadTaskResponse` as the spec writes it. */
-function checkDescribeBackupDownloadTaskResponse(value: unknown, report: Report, depth: number): void {
+function checkDescribeBackupDownloadTaskResponse(
+  value: unknown,
+  report: ValidationReport,
+  depth: number,
+): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -1000,7 +1012,7 @@ function checkDescribeBackupDownloadTaskResponse(value: unknown, report: Report,
 }
 
 /** `BackupDownloadTask` as the spec writes it. */
-function checkBackupDownloadTask(value: unknown, report: Report, depth: number): void {
+function checkBackupDownloadTask(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -1090,7 +1102,7 @@ function checkBackupDownloadTask(value: unknown, report: Report, depth: number):
 }
 
 /** `ErrorResponse` as the spec writes it. */
-function checkErrorResponse(value: unknown, report: Report, depth: number): void {
+function checkErrorResponse(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
@@ -1126,7 +1138,7 @@ function checkErrorResponse(value: unknown, report: Report, depth: number): void
 }
 
 /** `ErrorDetail` as the spec writes it. */
-function checkErrorDetail(value: unknown, report: Report, depth: number): void {
+function checkErrorDetail(value: unknown, report: ValidationReport, depth: number): void {
   if (!isJsonObject(value)) {
     reportType(report, "", "an object", value);
     return;
