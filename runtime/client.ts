@@ -13,7 +13,7 @@
  * Either way the signature names the spec's service, never the host.
  */
 import createClient, { type Client, type Middleware } from "openapi-fetch";
-import { createCallContext, runCall, type CallContext, type Logger } from "./call.js";
+import { createCallContext, runCall, type Logger } from "./call.js";
 import type { ValidationOptions } from "./call-validation.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
 import { sendWithNode } from "./transport-node.js";

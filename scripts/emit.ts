@@ -48,7 +48,7 @@ export async function emitService(
     validators: buildValidators(model, specValue),
   };
   const files = new Map<string, string>();
-  files.set("schema.ts", await emitSchemaTypes(model, specValue, render.header(context)));
+  files.set("schema.ts", await emitSchemaTypes(specValue, render.header(context)));
   for (const name of TEMPLATE_FILES) {
     const template = render.files[name];
     if (!template) throw new Error(`missing template templates/${name}.hbs`);
@@ -61,7 +61,7 @@ export async function emitService(
   return out;
 }
 
-async function emitSchemaTypes(model: ServiceModel, specValue: unknown, header: string): Promise<string> {
+async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {
   // openapi-typescript may annotate what it is given; hand it a copy.
   const ast = await openapiTS(structuredClone(specValue) as Parameters<typeof openapiTS>[0], { silent: true });
   return `${header}\n${astToString(ast)}`;
