@@ -4,16 +4,15 @@
  * the emitted methods, their types under a strict compiler, the methods run against the generic
  * emulator, and every broken extension reported as file:line:col.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
-import { formatProblem, SpecError } from "../scripts/problems.js";
 import { startMockServer, type MockCall, type RunningMock } from "../runtime/mock/server.js";
 import type { MockServiceDefinition } from "../runtime/index.js";
-import { positionIn, repoRoot, scratchDir } from "./helpers.js";
+import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");
 const fixture = readFile(fixturePath, "utf8");
@@ -140,15 +139,7 @@ describe("broken paging extensions: each problem at its file:line:col", () => {
     const dir = await scratch("paging-spec");
     const text = edit(await fixture);
     expect(text).not.toBe(await fixture);
-    await mkdir(path.join(dir, "spec", "cbs"), { recursive: true });
-    await writeFile(path.join(dir, file), text);
-    try {
-      await generate({ spec: "spec", out: "out", cwd: dir });
-    } catch (error) {
-      if (error instanceof SpecError) return { text, lines: error.problems.map(formatProblem) };
-      throw error;
-    }
-    return { text, lines: [] };
+    return { text, lines: await specProblems(file, text, dir) };
   }
   /** `file:line:col` of `needle` in `text`, moved to where `value` starts inside it. */
   const at = (text: string, needle: string, value = needle) => {

@@ -4,12 +4,10 @@
  * `x-tc-field-patterns` rule, a schema that applies to itself forever, member names every object
  * already has, and generated names that would collide.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generate } from "../scripts/generate.js";
-import { formatProblem, SpecError } from "../scripts/problems.js";
-import { positionIn, repoRoot, scratchDir } from "./helpers.js";
+import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
 
 const fixture = readFile(path.join(repoRoot, "test/fixtures/specs/cvm/2017-03-12.yaml"), "utf8");
 const file = "spec/cvm/2017-03-12.yaml";
@@ -24,15 +22,7 @@ async function problemsOf(edit: (text: string) => string): Promise<{ text: strin
   created.push(dir);
   const text = edit(await fixture);
   expect(text).not.toBe(await fixture);
-  await mkdir(path.join(dir, "spec", "cvm"), { recursive: true });
-  await writeFile(path.join(dir, file), text);
-  try {
-    await generate({ spec: "spec", out: "out", cwd: dir });
-  } catch (error) {
-    if (error instanceof SpecError) return { text, lines: error.problems.map(formatProblem) };
-    throw error;
-  }
-  return { text, lines: [] };
+  return { text, lines: await specProblems(file, text, dir) };
 }
 
 /** `file:line:col` of `needle`, or of the part of it after `value` (a scalar is reported where its value is). */

@@ -7,13 +7,12 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as mongodb from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
 import { runCheck } from "../runtime/checks.js";
 import { MAX_ISSUES, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { repoRoot, scratchDir, typeCheckStrict } from "./helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;
 let catalog: Record<string, Validate> & { catalogResponseValidators: Record<string, Validate> };
@@ -285,23 +284,8 @@ describe("robustness of the runtime helpers", () => {
 });
 
 describe("the generated fixture type-checks strictly", () => {
-  it("validators.ts, client.ts and index.ts of the catalog fixture", () => {
-    const program = ts.createProgram([path.join(scratch, "catalog", "index.ts")], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: ["node"],
-      typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      noUncheckedIndexedAccess: true,
-      noImplicitReturns: true,
-      noFallthroughCasesInSwitch: true,
-      verbatimModuleSyntax: true,
-      skipLibCheck: true,
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  it("validators.ts, client.ts and index.ts of the catalog fixture", async () => {
+    const { diagnostics } = await typeCheckStrict(path.join(scratch, "catalog", "index.ts"));
     expect(diagnostics).toEqual([]);
   });
 });
