@@ -12,7 +12,7 @@
  *     `TencentCloudTransportError`.
  * Either way the signature names the spec's service, never the host.
  */
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import type { Client, Middleware } from "openapi-fetch";
 import { createCallContext, runCall, type Logger } from "./call.js";
 import type { ValidationOptions } from "./call-validation.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
@@ -89,8 +89,11 @@ export interface CallOptions {
 
 /** What a generated client is built on: the typed HTTP core and the call loop around it. */
 export interface TencentCloudClient<Paths extends {}> {
-  /** The typed openapi-fetch client with Tencent's middleware, created on first use. */
-  readonly http: Client<Paths, "application/json">;
+  /**
+   * The typed openapi-fetch client with Tencent's middleware. Loaded and built on first use: on Node
+   * the default transport never needs it, so importing and constructing a client stays cheap.
+   */
+  http(): Promise<Client<Paths, "application/json">>;
   /**
    * One call of `action` with `input`: over node:http on Node, else through `viaFetch` (the typed
    * openapi-fetch call, which also type-checks `input` against the spec's paths).
@@ -129,25 +132,23 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
   const prepare = async (action: string, json: string) =>
     prepareRequest(settings, action, json, await getCredentials(), Math.floor((now() + context.clockOffsetMs) / 1000));
 
-  // openapi-fetch builds on the global Request: created only when used, so constructing a client stays cheap.
-  let http: Client<Paths, "application/json"> | undefined;
-  const typedHttp = () => {
-    if (http) return http;
-    http = createClient<Paths, "application/json">({
-      baseUrl: endpoint.origin,
-      // Tencent never redirects; a 3xx comes from something in between and must not be followed with a signed body.
-      redirect: "manual",
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    http.use(tencentCloudMiddleware(descriptor, prepare));
-    return http;
-  };
+  // openapi-fetch (and the global Request it builds on) is loaded only when the fetch path is used.
+  let http: Promise<Client<Paths, "application/json">> | undefined;
+  const typedHttp = () =>
+    (http ??= import("openapi-fetch").then(({ default: createClient }) => {
+      const client = createClient<Paths, "application/json">({
+        baseUrl: endpoint.origin,
+        // Tencent never redirects; a 3xx comes from something in between and must not be followed with a signed body.
+        redirect: "manual",
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      client.use(tencentCloudMiddleware(descriptor, prepare));
+      return client;
+    }));
   const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
   const idempotent = new Set(descriptor.idempotent);
   return {
-    get http() {
-      return typedHttp();
-    },
+    http: typedHttp,
     call: (action, callOptions, input, viaFetch) =>
       runCall(context, {
         action,

@@ -75,7 +75,7 @@ describe("a second service (fixture cvm, two actions)", () => {
   it("carries the spec's facts into the client", () => {
     const client = files["cvm/client.ts"]!;
     expect(client).toContain("export function createCvmClient(");
-    expect(client).toContain('http.POST("/DescribeInstances"');
+    expect(client).toContain('(await core.http()).POST("/DescribeInstances"');
     expect(client).toContain("Rate limit: 40 requests per second (the client keeps under it).");
     expect(client).toContain("@deprecated The spec marks this action deprecated.");
     expect(files["cvm/service.ts"]).toContain('service: "cvm"');

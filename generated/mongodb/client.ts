@@ -235,7 +235,7 @@ export interface MongodbClient {
  * Requests go out as `POST /` to https://mongodb.tencentcloudapi.com unless `options.endpoint` says otherwise.
  */
 export function createMongodbClient(options: MongodbClientOptions = {}): MongodbClient {
-  // `core.http` (openapi-fetch) is built on first use: only the fetch transport needs it.
+  // `core.http()` (openapi-fetch) is loaded on first use: only the fetch transport needs it.
   const core = createTencentCloudClient<paths>(mongodbService, options);
   const validation = createCallValidation(options.validate);
   const client: MongodbClient = {
@@ -249,7 +249,8 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
         "CreateBackupDownloadTask",
         callOptions,
         input,
-        (signal) => core.http.POST("/CreateBackupDownloadTask", { body: input, parseAs: "text", signal }),
+        async (signal) =>
+          (await core.http()).POST("/CreateBackupDownloadTask", { body: input, parseAs: "text", signal }),
       );
       return validation.checkResponse(
         "CreateBackupDownloadTask",
@@ -267,7 +268,8 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
         "DescribeBackupDownloadTask",
         callOptions,
         input,
-        (signal) => core.http.POST("/DescribeBackupDownloadTask", { body: input, parseAs: "text", signal }),
+        async (signal) =>
+          (await core.http()).POST("/DescribeBackupDownloadTask", { body: input, parseAs: "text", signal }),
       );
       return validation.checkResponse(
         "DescribeBackupDownloadTask",
@@ -281,7 +283,8 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
         "DescribeDBBackups",
         callOptions,
         input,
-        (signal) => core.http.POST("/DescribeDBBackups", { body: input, parseAs: "text", signal }),
+        async (signal) =>
+          (await core.http()).POST("/DescribeDBBackups", { body: input, parseAs: "text", signal }),
       );
       return validation.checkResponse(
         "DescribeDBBackups",
