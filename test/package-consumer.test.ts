@@ -12,6 +12,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The same rules as the benchmarks use for their nested npm runs.
+import { childEnv } from "../bench/lib/proc.js";
 import { mongodbMock } from "../generated/mongodb/mock.js";
 import { startMockServer } from "../runtime/mock/server.js";
 
@@ -31,32 +33,6 @@ const MAX_BUFFER = 32 * 1024 * 1024;
 
 /** The runtime dependencies a consumer gets: openapi-fetch and its one helper, nothing else. */
 const EXPECTED_PACKAGES = ["openapi-fetch", "openapi-typescript-helpers", "tcgen"];
-
-/**
- * The environment for child npm / node processes. When this suite runs under `npm test`, npm exports
- * its own `npm_*` variables (package, lifecycle, local prefix...) that would leak into the nested npm
- * commands; keep only the ones that say where the cache and registry are and how to reach them.
- */
-function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const kept = new Set([
-    "npm_config_cache",
-    "npm_config_registry",
-    "npm_config_userconfig",
-    "npm_config_globalconfig",
-    "npm_config_proxy",
-    "npm_config_https_proxy",
-    "npm_config_noproxy",
-    "npm_config_strict_ssl",
-    "npm_config_cafile",
-  ]);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name.toLowerCase().startsWith("npm_") && !kept.has(name.toLowerCase())) continue;
-    if (name === "INIT_CWD" || name === "NODE_OPTIONS") continue;
-    env[name] = value;
-  }
-  return { ...env, NO_UPDATE_NOTIFIER: "1", npm_config_update_notifier: "false", ...extra };
-}
 
 interface Outcome {
   code: number;
