@@ -19,7 +19,7 @@ import { prepareRequest, type PreparedRequest, type RequestSettings } from "./pr
 import { sendWithNode } from "./transport-node.js";
 import { credentialsResolver, type Credentials, type CredentialsProvider } from "./credentials.js";
 import type { TextResult } from "./envelope.js";
-import { resolveEndpoint } from "./endpoints.js";
+import { parseEndpoint, resolveEndpoint } from "./endpoints.js";
 import { TencentCloudTransportError } from "./errors.js";
 import type { RetryOptions } from "./retry.js";
 
@@ -158,22 +158,6 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         send: useNode ? async (signal) => sendWithNode(action, await prepare(action, JSON.stringify(input)), signal) : viaFetch,
       }),
   };
-}
-
-function parseEndpoint(endpoint: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new TypeError(`endpoint must be an absolute http(s) URL, got ${JSON.stringify(endpoint)}`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new TypeError(`endpoint must not carry a query, fragment or user info, got ${JSON.stringify(endpoint)}`);
-  }
-  return url;
 }
 
 function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action: string, json: string) => Promise<PreparedRequest>): Middleware {

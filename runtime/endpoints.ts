@@ -23,3 +23,23 @@ export function resolveEndpoint(options: EndpointOptions): string {
   if (options.international) return `https://${service}.intl.tencentcloudapi.com`;
   return options.defaultEndpoint;
 }
+
+/**
+ * An endpoint as the client uses it: an absolute http(s) URL without query, fragment or user info.
+ * The generator's check stage refuses a spec server that this refuses (scripts/check.ts).
+ */
+export function parseEndpoint(endpoint: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError(`endpoint must be an absolute http(s) URL, got ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new TypeError(`endpoint must not carry a query, fragment or user info, got ${JSON.stringify(endpoint)}`);
+  }
+  return url;
+}

@@ -6,6 +6,7 @@
  */
 import { isObject, resolveRef } from "./check.js";
 import { joinPointer } from "./load.js";
+import { memberNameProblem } from "./spec-text.js";
 
 type Json = Record<string, unknown>;
 type Report = (pointer: string, message: string) => void;
@@ -15,9 +16,6 @@ export const WAITERS = "x-tc-waiters";
 const PAGINATION_MEMBERS = ["limit", "offset", "offsetUnit", "items", "total"];
 const WAITER_MEMBERS = ["method", "action", "summary", "description", "request", "keys", "items", "key", "status", "success", "failure"];
 const WAITER_METHOD = /^waitFor[A-Z][A-Za-z0-9]*$/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** Names index.ts exports for paginators and waiters, next to the schema aliases. */
-export const PAGING_EXPORTS = ["PaginationError", "WaiterFailedError", "WaiterTimeoutError", "WaiterOptions", "WaiterProgress"];
 
 /** The parts of one action the extensions refer to, or undefined where the spec is broken (reported elsewhere). */
 interface ActionParts {
@@ -31,10 +29,6 @@ interface ActionParts {
 export function checkPaging(root: Json, report: Report): void {
   const actions = actionsOf(root);
   const methods = new Set([...actions.values()].map((a) => a.method));
-  const schemas = isObject(root["components"]) && isObject((root["components"] as Json)["schemas"]) ? ((root["components"] as Json)["schemas"] as Json) : {};
-  for (const name of PAGING_EXPORTS) {
-    if (name in schemas) report(joinPointer("components", "schemas", name), `schema name "${name}" collides with a name the generator emits; rename it`);
-  }
   for (const [action, parts] of actions) {
     if (parts.operation[PAGINATION] === undefined) continue;
     const paginator = `paginate${action}`;
@@ -42,7 +36,7 @@ export function checkPaging(root: Json, report: Report): void {
     methods.add(paginator);
     checkPagination(root, parts, `${parts.pointer}/${PAGINATION}`, report);
   }
-  checkWaiters(root, actions, methods, schemas, report);
+  checkWaiters(root, actions, methods, report);
 }
 
 function checkPagination(root: Json, parts: ActionParts, at: string, report: Report): void {
@@ -87,7 +81,7 @@ function checkPagination(root: Json, parts: ActionParts, at: string, report: Rep
   }
 }
 
-function checkWaiters(root: Json, actions: ReadonlyMap<string, ActionParts>, methods: Set<string>, schemas: Json, report: Report): void {
+function checkWaiters(root: Json, actions: ReadonlyMap<string, ActionParts>, methods: Set<string>, report: Report): void {
   const list = root[WAITERS];
   if (list === undefined) return;
   if (!Array.isArray(list)) {
@@ -107,8 +101,6 @@ function checkWaiters(root: Json, actions: ReadonlyMap<string, ActionParts>, met
     } else {
       if (methods.has(method)) report(`${at}/method`, `method name ${method} is already taken`);
       methods.add(method);
-      const inputType = `${method[0]!.toUpperCase()}${method.slice(1)}Input`;
-      if (inputType in schemas) report(`${at}/method`, `the waiter's input type ${inputType} collides with a schema of the same name`);
     }
     for (const member of ["summary", "description"]) {
       const text = waiter[member];
@@ -132,8 +124,10 @@ function checkWaiterRequest(root: Json, waiter: Json, parts: ActionParts, at: st
   const request = waiter["request"] ?? [];
   const keys = waiter["keys"];
   const sent = new Set<string>();
-  if (!Array.isArray(request) || !request.every((m) => typeof m === "string") || new Set(request).size !== request.length) {
-    report(`${at}/request`, `"request" must list distinct members of ${parts.operation["x-tc-action"]}'s request: the waiter's parameters sent as they are`);
+  const listMessage = `"request" must list distinct members of ${parts.operation["x-tc-action"]}'s request: the waiter's parameters sent as they are`;
+  if (!Array.isArray(request)) report(`${at}/request`, listMessage);
+  else if (!request.every((m: unknown, j) => typeof m === "string" && request.indexOf(m) === j)) {
+    request.forEach((m: unknown, j) => (typeof m !== "string" || request.indexOf(m) !== j) && report(`${at}/request/${j}`, listMessage));
   } else if (parts.request !== undefined) {
     const pagination = parts.operation[PAGINATION];
     request.forEach((member: string, j) => {
@@ -144,8 +138,8 @@ function checkWaiterRequest(root: Json, waiter: Json, parts: ActionParts, at: st
       sent.add(member);
     });
   }
-  if (typeof keys !== "string" || !IDENTIFIER.test(keys)) {
-    report(keys === undefined ? at : `${at}/keys`, `"keys" must name the waiter's parameter listing the keys to wait for (an identifier), got ${JSON.stringify(keys)}`);
+  if (typeof keys !== "string" || keys === "" || memberNameProblem(keys) !== undefined) {
+    report(keys === undefined ? at : `${at}/keys`, `"keys" must name the waiter's parameter listing the keys to wait for${typeof keys === "string" && keys !== "" ? `: "${keys}" ${memberNameProblem(keys)}` : `, got ${JSON.stringify(keys)}`}`);
   } else if (Array.isArray(request) && request.includes(keys)) {
     report(`${at}/keys`, `"${keys}" is already a member of "request"`);
   } else if (parts.request !== undefined) {

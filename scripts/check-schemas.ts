@@ -3,7 +3,7 @@
  * generator implements (scripts/validators.ts) or a pure annotation. Anything else is reported with
  * its position, so that no rule of the spec is silently left unenforced.
  */
-import { isObject } from "./check.js";
+import { isObject, resolveRef } from "./check.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
 import { joinPointer } from "./load.js";
 
@@ -22,13 +22,25 @@ export const VALIDATED_KEYWORDS = new Set([
 ]);
 
 /**
- * Keywords that describe without constraining. `format` is an annotation in JSON Schema 2020-12
- * unless a vocabulary asserts it; `discriminator` only tells tools which `oneOf` branch to try first.
+ * Keywords that describe without constraining, with the kind of value each takes (openapi-typescript
+ * writes several into TSDoc). `format` is an annotation in JSON Schema 2020-12 unless a vocabulary
+ * asserts it; `discriminator` only tells tools which `oneOf` branch to try first.
  */
-const ANNOTATIONS = new Set([
-  "title", "description", "examples", "example", "default", "deprecated", "readOnly", "writeOnly",
-  "format", "$comment", "discriminator", "externalDocs", "xml",
-]);
+const ANNOTATIONS: Readonly<Record<string, "string" | "boolean" | "list" | "any" | "mapping">> = {
+  title: "string",
+  description: "string",
+  $comment: "string",
+  format: "string",
+  deprecated: "boolean",
+  readOnly: "boolean",
+  writeOnly: "boolean",
+  examples: "list",
+  example: "any",
+  default: "any",
+  discriminator: "mapping",
+  externalDocs: "mapping",
+  xml: "mapping",
+};
 
 const TYPES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
 
@@ -77,6 +89,11 @@ function cycleFrom(start: string, edges: ReadonlyMap<string, string[]>): string[
   return visit(start, [start]);
 }
 
+/** Checks one schema (and the schemas inside it) found at `at`, anywhere in the document. */
+export function checkSchemaAt(root: Json, schema: unknown, at: string, report: Report): void {
+  checkSchema(root, schema, at, report);
+}
+
 function checkSchema(root: Json, schema: unknown, at: string, report: Report): void {
   if (!isObject(schema)) {
     // `true`/`false` schemas are valid JSON Schema but say nothing useful in an API spec.
@@ -86,7 +103,10 @@ function checkSchema(root: Json, schema: unknown, at: string, report: Report): v
   for (const [keyword, value] of Object.entries(schema)) {
     const here = `${at}${joinPointer(keyword)}`;
     if (keyword.startsWith("x-") && keyword !== FIELD_PATTERNS) continue;
-    if (ANNOTATIONS.has(keyword)) continue;
+    if (Object.hasOwn(ANNOTATIONS, keyword)) {
+      checkAnnotation(root, keyword, value, here, report);
+      continue;
+    }
     if (!VALIDATED_KEYWORDS.has(keyword)) {
       report(here, `keyword "${keyword}" is not implemented by tcgen's validators; express the rule with the supported keywords (${[...VALIDATED_KEYWORDS].join(", ")})`);
       continue;
@@ -102,20 +122,26 @@ function checkSchema(root: Json, schema: unknown, at: string, report: Report): v
 function checkKeyword(root: Json, schema: Json, keyword: string, value: unknown, at: string, report: Report): void {
   switch (keyword) {
     case "type": {
-      const types = Array.isArray(value) ? value : [value];
-      if (types.length === 0 || types.some((t) => typeof t !== "string" || !TYPES.has(t)) || new Set(types).size !== types.length) {
-        report(at, `"type" must be one of ${[...TYPES].join(", ")}, or a list of distinct ones`);
+      const message = `"type" must be one of ${[...TYPES].join(", ")}, or a list of distinct ones`;
+      if (!Array.isArray(value)) {
+        if (typeof value !== "string" || !TYPES.has(value)) report(at, message);
+        return;
       }
+      if (value.length === 0) report(at, message);
+      value.forEach((type: unknown, i) => {
+        if (typeof type !== "string" || !TYPES.has(type) || value.indexOf(type) !== i) report(`${at}/${i}`, message);
+      });
       return;
     }
     case "nullable":
       if (typeof value !== "boolean") report(at, `"nullable" must be true or false`);
       return;
-    case "enum":
-      if (!Array.isArray(value) || value.length === 0 || !value.every(isPrimitive)) {
-        report(at, `"enum" must be a non-empty list of strings, numbers, booleans or null`);
-      }
+    case "enum": {
+      const message = `"enum" must be a non-empty list of strings, numbers, booleans or null`;
+      if (!Array.isArray(value) || value.length === 0) report(at, message);
+      else value.forEach((item: unknown, i) => isPrimitive(item) || report(`${at}/${i}`, message));
       return;
+    }
     case "const":
       if (!isPrimitive(value)) report(at, `"const" must be a string, number, boolean or null`);
       return;
@@ -148,11 +174,14 @@ function checkKeyword(root: Json, schema: Json, keyword: string, value: unknown,
       else checkSchema(root, value, at, report);
       return;
     case "required":
-      if (!Array.isArray(value) || !value.every((n) => typeof n === "string") || new Set(value).size !== value.length) {
+      if (!Array.isArray(value)) {
         report(at, `"required" must be a list of distinct member names`);
-      } else {
-        for (const name of value) if (inheritedName(name)) report(at, inheritedMessage(name));
+        return;
       }
+      value.forEach((name: unknown, i) => {
+        if (typeof name !== "string" || value.indexOf(name) !== i) report(`${at}/${i}`, `"required" must be a list of distinct member names`);
+        else if (inheritedName(name)) report(`${at}/${i}`, inheritedMessage(name));
+      });
       return;
     case "properties":
       if (!isObject(value)) {
@@ -185,6 +214,49 @@ function checkKeyword(root: Json, schema: Json, keyword: string, value: unknown,
       // Every keyword of VALIDATED_KEYWORDS has a case above.
       throw new Error(`no check for keyword ${keyword} (${JSON.stringify(schema).slice(0, 40)})`);
   }
+}
+
+/** An annotation must hold the kind of value it is defined with (openapi-typescript writes several into TSDoc). */
+function checkAnnotation(root: Json, keyword: string, value: unknown, at: string, report: Report): void {
+  const kind = ANNOTATIONS[keyword]!;
+  if (kind === "any") return;
+  if (kind === "string" || kind === "boolean") {
+    if (typeof value !== kind) report(at, `"${keyword}" must be a ${kind === "string" ? "string" : "boolean (true or false)"}`);
+    return;
+  }
+  if (kind === "list") {
+    if (!Array.isArray(value)) report(at, `"${keyword}" must be a list of example values`);
+    return;
+  }
+  if (!isObject(value)) {
+    report(at, `"${keyword}" must be a mapping`);
+    return;
+  }
+  const members: Record<string, "string" | "boolean"> =
+    keyword === "discriminator"
+      ? { propertyName: "string" }
+      : keyword === "externalDocs"
+        ? { url: "string", description: "string" }
+        : { name: "string", namespace: "string", prefix: "string", attribute: "boolean", wrapped: "boolean" };
+  for (const [member, memberValue] of Object.entries(value)) {
+    const here = `${at}${joinPointer(member)}`;
+    if (keyword === "discriminator" && member === "mapping") {
+      if (!isObject(memberValue)) report(here, `"mapping" must map values of the discriminator to "#/components/schemas/<Name>"`);
+      else {
+        for (const [name, ref] of Object.entries(memberValue)) {
+          if (typeof ref !== "string" || !/^#\/components\/schemas\/[^/]+$/.test(ref) || resolveRef(root, ref) === undefined) {
+            report(`${here}${joinPointer(name)}`, `a discriminator mapping must name a schema "#/components/schemas/<Name>" that exists, got ${JSON.stringify(ref)}`);
+          }
+        }
+      }
+    } else if (Object.hasOwn(members, member)) {
+      if (typeof memberValue !== members[member]) report(here, `"${member}" must be a ${members[member]}`);
+    } else if (!member.startsWith("x-")) {
+      report(here, `"${member}" is not a member of "${keyword}"; expected ${[...Object.keys(members), ...(keyword === "discriminator" ? ["mapping"] : [])].join(", ")}`);
+    }
+  }
+  if (keyword === "discriminator" && typeof value["propertyName"] !== "string") report(at, `"discriminator" needs a string "propertyName"`);
+  if (keyword === "externalDocs" && typeof value["url"] !== "string") report(at, `"externalDocs" needs a string "url"`);
 }
 
 function isPrimitive(value: unknown): boolean {

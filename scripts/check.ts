@@ -5,24 +5,21 @@
 import path from "node:path";
 import type { LoadedSpec } from "./load.js";
 import { joinPointer } from "./load.js";
+import { parseEndpoint } from "../runtime/endpoints.js";
 import { checkValidatedSchemas } from "./check-schemas.js";
-import { RUNTIME_NAMES as VALIDATOR_RUNTIME_NAMES } from "./validator-code.js";
+import { checkStructure } from "./check-structure.js";
 import { checkPaging } from "./check-paging.js";
+import { actionMethodName, enumName, enumTarget } from "./names.js";
 import { SpecError, type SpecProblem } from "./problems.js";
+import { identifierProblem } from "./spec-text.js";
 
 type Json = Record<string, unknown>;
 
 const ACTION = /^[A-Z][A-Za-z0-9]*$/;
 const SERVICE = /^[a-z][a-z0-9]*$/;
 const VERSION = /^\d{4}-\d{2}-\d{2}$/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const ERROR_CODE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)*$/;
 const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-/** Globals a generated type alias must not shadow. */
-const RESERVED_NAMES = new Set([
-  "Array", "ArrayBuffer", "Boolean", "Date", "Error", "Function", "Headers", "JSON", "Map", "Math", "Number", "Object",
-  "Partial", "Promise", "Readonly", "Record", "RegExp", "Request", "Response", "Set", "String", "Symbol", "URL",
-]);
 export const ERROR_RESPONSE_REF = "#/components/schemas/ErrorResponse";
 
 /** Throws a SpecError listing every problem; returns normally for a spec the generator can use. */
@@ -38,6 +35,7 @@ export function checkSpec(spec: LoadedSpec, filePath: string): void {
     throw new SpecError(problems);
   }
 
+  checkStructure(root, report);
   checkTopLevel(root, filePath, report);
   checkRefs(root, "", root, report);
   checkSchemas(root, report);
@@ -51,10 +49,6 @@ type Report = (pointer: string, message: string) => void;
 function checkTopLevel(root: Json, filePath: string, report: Report): void {
   if (typeof root["openapi"] !== "string" || !/^3\.1\.\d+$/.test(root["openapi"])) {
     report("/openapi", `"openapi" must be 3.1.x, got ${JSON.stringify(root["openapi"])}`);
-  }
-  const info = root["info"];
-  if (!isObject(info) || typeof info["title"] !== "string" || typeof info["version"] !== "string") {
-    report("/info", `"info" must have a string "title" and "version"`);
   }
   const service = root["x-tc-service"];
   if (typeof service !== "string" || !SERVICE.test(service)) {
@@ -78,22 +72,59 @@ function checkTopLevel(root: Json, filePath: string, report: Report): void {
   if (!Array.isArray(servers) || servers.length === 0) {
     report("/servers", `"servers" must list at least the default endpoint`);
   } else {
-    servers.forEach((server, i) => {
-      const url = isObject(server) ? server["url"] : undefined;
-      if (typeof url !== "string" || !/^https?:\/\/[^/]+\/?$/.test(url.replace(/\{[a-z]+\}/gi, "x"))) {
-        report(joinPointer("servers", i, "url"), `server url must be an absolute http(s) origin, got ${JSON.stringify(url)}`);
-        return;
-      }
-      if (i === 0 && url.includes("{")) report(joinPointer("servers", 0, "url"), "the first server is the default endpoint and must not use variables");
-      for (const [, name] of url.matchAll(/\{([^}]*)\}/g)) {
-        const variables = isObject(server) ? server["variables"] : undefined;
-        if (!isObject(variables) || !isObject(variables[name!]) || typeof (variables[name!] as Json)["default"] !== "string") {
-          report(joinPointer("servers", i, "url"), `server variable {${name}} needs a "variables.${name}.default"`);
-        }
-      }
-    });
+    servers.forEach((server, i) => checkServer(server, joinPointer("servers", i), i === 0, report));
   }
   checkErrorList(root["x-tc-common-errors"], "/x-tc-common-errors", report);
+}
+
+/**
+ * A server is an http(s) origin the runtime accepts as an endpoint (`parseEndpoint`), with each
+ * `{variable}` replaced by its default; the first, the default endpoint, has no variables.
+ */
+function checkServer(server: unknown, at: string, first: boolean, report: Report): void {
+  if (!isObject(server)) return report(at, `a server must be a mapping { url, variables }`);
+  for (const key of Object.keys(server)) {
+    if (!["url", "description", "variables"].includes(key) && !key.startsWith("x-")) report(`${at}${joinPointer(key)}`, `"${key}" is not a member of a server; expected url, description, variables`);
+  }
+  const url = server["url"];
+  const variables = isObject(server["variables"]) ? server["variables"] : {};
+  if (server["variables"] !== undefined && !isObject(server["variables"])) report(`${at}/variables`, `"variables" must map names to { default }`);
+  if (typeof url !== "string") return report(`${at}/url`, `server url must be an absolute http(s) origin, got ${JSON.stringify(url)}`);
+  const used = new Set<string>();
+  const problems: string[] = [];
+  const resolved = url.replace(/\{([^{}]*)\}/g, (_, name: string) => {
+    used.add(name);
+    const variable = Object.hasOwn(variables, name) ? variables[name] : undefined;
+    if (!isObject(variable) || typeof variable["default"] !== "string") {
+      problems.push(`server variable {${name}} needs a "variables.${name}.default"`);
+      return "x";
+    }
+    return variable["default"];
+  });
+  if (first && used.size > 0) problems.push("the first server is the default endpoint and must not use variables");
+  let origin: URL | undefined;
+  try {
+    origin = parseEndpoint(resolved);
+  } catch (error) {
+    problems.push(`server url must be an absolute http(s) origin the client accepts: ${(error as Error).message}`);
+  }
+  if (origin !== undefined && (origin.pathname !== "/" || /[?#]$/.test(resolved) || !/^https?:\/\/[^/?#]+\/?$/i.test(resolved))) {
+    problems.push(`server url must be an origin such as https://cvm.tencentcloudapi.com (every action is POST /), got ${JSON.stringify(url)}`);
+  }
+  for (const message of problems) report(`${at}/url`, message);
+  for (const [name, variable] of Object.entries(variables)) {
+    const here = `${at}${joinPointer("variables", name)}`;
+    if (!used.has(name)) report(here, `server variable "${name}" is not used by the url`);
+    else if (isObject(variable)) {
+      for (const key of Object.keys(variable)) {
+        if (!["default", "enum", "description"].includes(key) && !key.startsWith("x-")) report(`${here}${joinPointer(key)}`, `"${key}" is not a member of a server variable; expected default, enum, description`);
+      }
+      const values = variable["enum"];
+      if (values !== undefined && (!Array.isArray(values) || values.length === 0 || !values.every((v) => typeof v === "string"))) report(`${here}/enum`, `"enum" must be a non-empty list of strings`);
+      else if (Array.isArray(values) && !(values as unknown[]).includes(variable["default"])) report(`${here}/default`, `the default must be one of the variable's "enum" values`);
+      if (variable["description"] !== undefined && typeof variable["description"] !== "string") report(`${here}/description`, `"description" must be a string`);
+    }
+  }
 }
 
 function checkErrorList(list: unknown, pointer: string, report: Report): void {
@@ -105,12 +136,16 @@ function checkErrorList(list: unknown, pointer: string, report: Report): void {
   const seen = new Set<string>();
   list.forEach((entry, i) => {
     const at = `${pointer}/${i}`;
-    if (!isObject(entry) || typeof entry["code"] !== "string" || !ERROR_CODE.test(entry["code"])) {
-      report(at, `each error needs a "code" like InvalidParameterValue.NotFoundInstance`);
+    if (!isObject(entry)) return report(at, `each error must be a mapping { code, description }`);
+    for (const key of Object.keys(entry)) {
+      if (key !== "code" && key !== "description" && !key.startsWith("x-")) report(`${at}${joinPointer(key)}`, `"${key}" is not a member of an error; expected code, description`);
+    }
+    if (typeof entry["code"] !== "string" || !ERROR_CODE.test(entry["code"])) {
+      report(entry["code"] === undefined ? at : `${at}/code`, `each error needs a "code" like InvalidParameterValue.NotFoundInstance, got ${JSON.stringify(entry["code"])}`);
       return;
     }
     if (typeof entry["description"] !== "string" || entry["description"].trim() === "") {
-      report(at, `error ${entry["code"]} needs a "description"`);
+      report(entry["description"] === undefined ? at : `${at}/description`, `error ${entry["code"]} needs a "description"`);
     }
     if (seen.has(entry["code"])) report(`${at}/code`, `error code ${entry["code"]} is listed twice`);
     seen.add(entry["code"]);
@@ -141,18 +176,17 @@ function checkSchemas(root: Json, report: Report): void {
     report("/components", `"components.schemas" must hold the request, response and error schemas`);
     return;
   }
-  const taken = generatedNames(root);
-  for (const name of Object.keys(schemas)) {
+  for (const [name, schema] of Object.entries(schemas)) {
     const at = joinPointer("components", "schemas", name);
-    if (!IDENTIFIER.test(name)) report(at, `schema name "${name}" must be a TypeScript identifier`);
-    else if (RESERVED_NAMES.has(name)) report(at, `schema name "${name}" would shadow the global ${name} in generated code; rename it`);
-    else if (taken.has(name)) report(at, `schema name "${name}" collides with a name the generator emits; rename it`);
+    const problem = identifierProblem(name, "type");
+    if (problem !== undefined) report(at, `schema name "${name}" ${problem}; it names a type of the generated code`);
+    checkEnumNames(name, schema, at, report);
   }
   walkSchemas(root, report);
   checkValidatedSchemas(root, report);
   const errorResponse = resolveRef(root, ERROR_RESPONSE_REF);
   const errorProps = isObject(errorResponse) ? errorResponse["properties"] : undefined;
-  if (!isObject(errorProps) || !("Error" in errorProps) || !("RequestId" in errorProps)) {
+  if (!isObject(errorProps) || !Object.hasOwn(errorProps, "Error") || !Object.hasOwn(errorProps, "RequestId")) {
     report("/components/schemas", `"components.schemas.ErrorResponse" must describe { Error: { Code, Message }, RequestId }`);
   }
 }
@@ -169,10 +203,13 @@ function walkSchemas(node: unknown, report: Report, pointer = ""): void {
       if (!Array.isArray(list) || list.length !== values.length) {
         report(`${pointer}/${ext}`, `"${ext}" must have one entry per enum value (${values.length})`);
       } else if (ext === "x-enum-varnames") {
-        list.forEach((n, i) => {
-          if (typeof n !== "string" || !IDENTIFIER.test(n)) report(`${pointer}/${ext}/${i}`, `enum name ${JSON.stringify(n)} must be an identifier`);
+        list.forEach((n: unknown, i) => {
+          const problem = typeof n === "string" ? identifierProblem(n, "property") : "is not a string";
+          if (problem !== undefined) report(`${pointer}/${ext}/${i}`, `enum name ${JSON.stringify(n)} ${problem}`);
+          else if (list.indexOf(n) !== i) report(`${pointer}/${ext}/${i}`, `enum name ${JSON.stringify(n)} is already used for value ${JSON.stringify(values[list.indexOf(n)])}; enum names must be unique`);
         });
-        if (new Set(list).size !== list.length) report(`${pointer}/${ext}`, "enum names must be unique");
+      } else {
+        list.forEach((d: unknown, i) => typeof d === "string" || report(`${pointer}/${ext}/${i}`, `an enum description must be a string`));
       }
     }
   }
@@ -211,7 +248,9 @@ function checkPaths(root: Json, report: Report): void {
       continue;
     }
     checkOperation(root, op, action, `${at}/post`, report);
-    const method = action[0]!.toLowerCase() + action.slice(1);
+    const method = actionMethodName(action);
+    const problem = identifierProblem(method, "method");
+    if (problem !== undefined) report(at, `action ${action} gives the client method ${method}, which ${problem}`);
     if (methods.has(method)) report(at, `action ${action} gives the method name ${method}, already taken by ${methods.get(method)}`);
     methods.set(method, action);
   }
@@ -237,11 +276,12 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   if (typeof requestRef !== "string" || !requestRef.startsWith("#/components/schemas/")) {
     report(isObject(body) ? `${at}/requestBody` : at, `requestBody must be application/json with schema { $ref: "#/components/schemas/${action}Request" }`);
   } else if (isObject(body) && body["required"] !== true) {
-    report(`${at}/requestBody`, "requestBody must be required: true (every action sends a JSON object, even {})");
+    report(`${at}/requestBody${body["required"] === undefined ? "" : "/required"}`, "requestBody must be required: true (every action sends a JSON object, even {})");
   }
   const requestSchema = typeof requestRef === "string" ? resolveRef(root, requestRef) : undefined;
   if (isObject(requestSchema) && requestSchema["type"] !== "object") {
-    report(`${at}/requestBody`, `the request schema ${requestRef} must be type: object`);
+    const schemaAt = (requestRef as string).slice(1);
+    report(requestSchema["type"] === undefined ? schemaAt : `${schemaAt}/type`, `the request schema ${requestRef} must be type: object (${action} sends it as its JSON body)`);
   }
 
   const responses = op["responses"];
@@ -264,7 +304,7 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   } else {
     const success = resolveRef(root, refs[0] as string);
     const props = isObject(success) ? success["properties"] : undefined;
-    if (!isObject(props) || !("RequestId" in props)) report(responsesAt, `the success schema ${refs[0]} must have a "RequestId" property`);
+    if (!isObject(props) || !Object.hasOwn(props, "RequestId")) report(responsesAt, `the success schema ${refs[0]} must have a "RequestId" property`);
   }
 
   const requestExamples = isObject(requestMedia) ? requestMedia["examples"] : undefined;
@@ -273,47 +313,39 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
     if (examples === undefined) continue;
     if (!isObject(examples)) { report(where, "examples must be a map of named examples"); continue; }
     for (const [name, example] of Object.entries(examples)) {
-      if (!isObject(example) || !("value" in example)) report(`${where}${joinPointer(name)}`, `example "${name}" needs a "value"`);
+      if (!isObject(example) || !Object.hasOwn(example, "value")) report(`${where}${joinPointer(name)}`, `example "${name}" needs a "value"`);
     }
   }
   if (isObject(requestExamples) && isObject(responseExamples)) {
     for (const name of Object.keys(requestExamples)) {
-      if (!(name in responseExamples)) report(`${at}/requestBody/content/application~1json/examples${joinPointer(name)}`, `request example "${name}" has no response example of the same name`);
+      if (!Object.hasOwn(responseExamples, name)) report(`${at}/requestBody/content/application~1json/examples${joinPointer(name)}`, `request example "${name}" has no response example of the same name`);
     }
   }
 }
 
-/** Names the templates emit next to the schema aliases. */
-function generatedNames(root: Json): Set<string> {
-  const service = typeof root["x-tc-service"] === "string" ? root["x-tc-service"] : "";
-  const pascal = service.charAt(0).toUpperCase() + service.slice(1);
-  const names = new Set([
-    "components", "paths", "operations", "CommonErrorCode", "CallOptions", "Credentials", "Language",
-    "CredentialsError", "TencentCloudApiError", "TencentCloudTransportError",
-    `${pascal}Client`, `${pascal}ClientOptions`, `${pascal}ErrorCode`,
-    // validators.ts and what index.ts re-exports with it.
-    "RequestValidationError", "ResponseValidationError", "ValidationIssue", "ValidationResult", "ValidationOptions",
-    "StandardSchemaV1", `${service}RequestValidators`, `${service}ResponseValidators`,
-  ]);
-  for (const name of VALIDATOR_RUNTIME_NAMES) names.add(name);
-  const schemas = isObject(root["components"]) && isObject((root["components"] as Json)["schemas"]) ? ((root["components"] as Json)["schemas"] as Json) : {};
-  for (const name of Object.keys(schemas)) {
-    names.add(`validate${name}`);
-    names.add(`${name}Schema`);
+/**
+ * Each enum of a member becomes a module constant named by `enumName`: the member's name must
+ * give it one.
+ */
+function checkEnumNames(schemaName: string, schema: unknown, at: string, report: Report): void {
+  const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : {};
+  for (const [property, member] of Object.entries(properties)) {
+    if (enumTarget(member) === undefined || enumName(schemaName, property) !== undefined) continue;
+    report(`${at}${joinPointer("properties", property)}`, `member "${property}" has x-enum-varnames but no letter or digit to name the generated enum after (${schemaName}<Member>); rename it`);
   }
-  for (const route of Object.keys(isObject(root["paths"]) ? root["paths"] : {})) {
-    names.add(`${route.slice(1)}ErrorCode`);
-    names.add(`${route.slice(1)}Error`);
-  }
-  return names;
 }
 
+/** The node a local `$ref` ("#/…") points at, by own members and list indexes only; undefined when there is none. */
 export function resolveRef(root: Json, ref: string): unknown {
+  if (!ref.startsWith("#/")) return undefined;
   let node: unknown = root;
   for (const segment of ref.slice(2).split("/")) {
     const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isObject(node) || !(key in node)) return undefined;
-    node = node[key];
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) >= node.length) return undefined;
+      node = node[Number(key)];
+    } else if (isObject(node) && Object.hasOwn(node, key)) node = node[key];
+    else return undefined;
   }
   return node;
 }

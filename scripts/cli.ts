@@ -1,15 +1,24 @@
 /**
  * `tcgen`: the command line. `generate` runs the generator; `mock` serves a generated service on
- * loopback. Exit codes: 0 done, 1 spec problems or stale files, 2 wrong usage.
+ * loopback. Exit codes: 0 done; 1 spec problems, stale files, or files that cannot be read or
+ * written; 2 wrong usage; 70 an internal error of tcgen (a bug: the message says so, `--debug` adds
+ * the stack trace).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "./usage-error.js";
 
+/** `EX_SOFTWARE` of sysexits.h: "an internal software error has been detected". */
+export const INTERNAL_ERROR_EXIT_CODE = 70;
+
+/** The generator could not do its work for a reason outside it (a missing dependency, a file it cannot write). */
+class CannotRunError extends Error {}
+
 const USAGE = `usage:
   tcgen generate [--spec <file|dir>] [--out <dir>] [--check] [--runtime-import <specifier>]
       Generate typed clients from OpenAPI specs (default --spec spec --out generated).
       --check writes nothing and exits 1 naming each file that is not what the spec generates.
+      --debug prints the stack trace of an internal error.
   tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
       Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM.
       faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
@@ -17,23 +26,54 @@ const USAGE = `usage:
 
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes("--debug");
+  const [command, ...rest] = argv.filter((arg) => arg !== "--debug");
   try {
-    if (command === "generate") return await runGenerate(rest);
+    if (command === "generate") return await runGenerate(rest).catch((error: unknown) => {
+      if (error instanceof UsageError || isParseArgsError(error)) throw error;
+      if (error instanceof CannotRunError) {
+        console.error(`tcgen: ${error.message}`);
+        return 1;
+      }
+      reportInternalError(error, debug);
+      return INTERNAL_ERROR_EXIT_CODE;
+    });
     // The emulator lives with the services' hand-written behaviour, outside the generic generator.
-    if (command === "mock") return await (await import("../mock/cli.js")).runMock(rest);
+    if (command === "mock") {
+      return await (await import("../mock/cli.js")).runMock(rest).catch((error: unknown) => {
+        if (error instanceof UsageError || isParseArgsError(error)) throw error;
+        // The emulator fails for reasons of its surroundings (a port in use), reported as they are.
+        console.error(`tcgen mock: ${error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error)}`);
+        return 1;
+      });
+    }
     if (command === "help" || command === "--help" || command === "-h") {
       console.log(USAGE);
       return 0;
     }
     throw new UsageError(command === undefined ? "no command given" : `unknown command "${command}"`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       console.error(`tcgen: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
     throw error;
   }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+}
+
+/**
+ * Anything the generator throws other than spec problems is a bug of tcgen, and must not look like
+ * the user's mistake: it says so, and shows the stack only when asked.
+ */
+export function reportInternalError(error: unknown, debug: boolean): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`tcgen: internal error: ${message}`);
+  console.error("tcgen: this is a bug in tcgen, not a problem with the spec; please report it" + (debug ? ":" : " (run again with --debug for the stack trace)"));
+  if (debug) console.error(error instanceof Error ? (error.stack ?? message) : message);
 }
 
 async function runGenerate(args: string[]): Promise<number> {
@@ -48,9 +88,9 @@ async function runGenerate(args: string[]): Promise<number> {
     },
   });
   // The generator's own dependencies are dev dependencies of tcgen: load them only for this command.
-  const [{ generate }, { SpecError }] = await Promise.all([import("./generate.js"), import("./problems.js")]).catch(
+  const [{ generate }, { SpecError }, { OutputError }] = await Promise.all([import("./generate.js"), import("./problems.js"), import("./write.js")]).catch(
     (error: unknown) => {
-      throw new Error(
+      throw new CannotRunError(
         `tcgen generate needs openapi-typescript, typescript, yaml, handlebars and prettier installed next to tcgen (${(error as Error).message})`,
       );
     },
@@ -74,6 +114,7 @@ async function runGenerate(args: string[]): Promise<number> {
     console.log(`tcgen: wrote ${result.files.length} files to ${values.out}/`);
     return 0;
   } catch (error) {
+    if (error instanceof OutputError) throw new CannotRunError(error.message);
     if (!(error instanceof SpecError)) throw error;
     console.error(error.message);
     console.error(`tcgen: ${error.problems.length} problem(s); nothing was written`);

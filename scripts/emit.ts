@@ -9,6 +9,7 @@ import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import type { ServiceModel } from "./model.js";
 import { buildValidators } from "./validators.js";
+import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /** Template sources by name (`client.ts`, `header`, ...), read by the caller. */
 export type Templates = Readonly<Record<string, string>>;
@@ -84,18 +85,47 @@ function errorDescriptions(model: ServiceModel): { code: string; description: st
   return [...byCode].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, description]) => ({ code, description }));
 }
 
+/**
+ * The helpers are the only way a template writes a value (test/spec-text.test.ts checks that every
+ * `{{…}}` of templates/ calls one): each passes spec text through scripts/spec-text.ts.
+ */
+export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code"] as const;
+
 function compileTemplates(templates: Templates) {
   // An isolated instance: helpers and partials registered here never leak into other Handlebars users.
   const hbs = Handlebars.create();
   const compile = (source: string) => hbs.compile(source, { noEscape: true, strict: true, preventIndent: true });
-
-  hbs.registerHelper("str", (value: unknown) => JSON.stringify(String(value)));
-  hbs.registerHelper("json", (value: unknown) => JSON.stringify(value));
-  hbs.registerHelper("literal", (value: unknown) => toLiteral(value, ""));
-  // Text from the spec inside TSDoc: `@` would start a tag, `*/` would end the comment.
-  hbs.registerHelper("tsdoc", (value: unknown) => String(value ?? "").replace(/@/g, "\\@"));
+  const helpers: Record<(typeof TEMPLATE_HELPERS)[number], (...args: unknown[]) => string> = {
+    /** A string literal. */
+    str: (value) => stringLiteral(value as string),
+    /** A JSON value as an expression, on one line. */
+    json: (value) => valueLiteral(value),
+    /** A JSON value as an expression laid out over lines, for code samples in TSDoc. */
+    literal: (value) => valueLiteral(value, ""),
+    /** Text inside a TSDoc comment (`{{#doc}}`). */
+    tsdoc: (value) => commentText(value as string, "doc"),
+    /** Text inside a `//` comment. */
+    linecomment: (value) => commentText(value as string, "line"),
+    /** A name declared or referred to in code; the check stage has verified it. */
+    ident: (value) => identifier(value as string, "type"),
+    /** A member name in an object literal or interface. */
+    key: (value) => propertyKey(value as string),
+    /** `{{member "object" name}}`: reading member `name` of `object` (code). */
+    member: (object, name) => memberAccess(object as string, name as string),
+    num: (value) => numberLiteral(value as number),
+    /** Code an emitter built (scripts/validators.ts, model-paging.ts), itself writing spec text through spec-text.ts. */
+    code: (value) => {
+      if (typeof value !== "string") throw new UncheckedSpecTextError(`code: not a string: ${String(value)}`);
+      return value;
+    },
+  };
+  for (const [name, helper] of Object.entries(helpers)) {
+    // Handlebars passes its options object last.
+    hbs.registerHelper(name, (...args: unknown[]) => helper(...args.slice(0, -1)));
+  }
   hbs.registerHelper("doc", function (this: unknown, options: Handlebars.HelperOptions) {
-    const lines = options.fn(this).replace(/\*\//g, "*\\/").trim().split("\n");
+    // Spec text inside has been through `tsdoc`; `*/` is escaped once more for the template's own text.
+    const lines = commentText(options.fn(this), "block").trim().split("\n");
     return `/**\n${lines.map((line) => (line.trim() === "" ? " *" : ` * ${line.trimEnd()}`)).join("\n")}\n */\n`;
   });
 
@@ -105,22 +135,4 @@ function compileTemplates(templates: Templates) {
   const files: Record<string, HandlebarsTemplateDelegate> = {};
   for (const name of TEMPLATE_FILES) if (templates[name] !== undefined) files[name] = compile(templates[name]);
   return { header: compile(header), files };
-}
-
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A value as a TypeScript object literal, indented like Prettier would, for code samples in TSDoc. */
-function toLiteral(value: unknown, indent: string): string {
-  const inner = indent + "  ";
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    return `[\n${value.map((v) => inner + toLiteral(v, inner)).join(",\n")},\n${indent}]`;
-  }
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value);
-    if (entries.length === 0) return "{}";
-    const lines = entries.map(([k, v]) => `${inner}${PLAIN_KEY.test(k) ? k : JSON.stringify(k)}: ${toLiteral(v, inner)}`);
-    return `{\n${lines.join(",\n")},\n${indent}}`;
-  }
-  return JSON.stringify(value) ?? "undefined";
 }

@@ -100,7 +100,7 @@ function schemaAt(root: Json, schema: Json, path: readonly string[]): Json | und
       current = typeIncludes(current, "array") && isObject(current["items"]) ? deref(root, current["items"]) : undefined;
     } else {
       const properties = current["properties"];
-      current = isObject(properties) && isObject(properties[segment]) ? deref(root, properties[segment] as Json) : undefined;
+      current = isObject(properties) && Object.hasOwn(properties, segment) && isObject(properties[segment]) ? deref(root, properties[segment] as Json) : undefined;
     }
   }
   return current;

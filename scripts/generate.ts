@@ -6,8 +6,9 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { checkSpec } from "./check.js";
+import { findNameClashes } from "./check-emitted.js";
 import { emitService, TEMPLATE_FILES, type Templates } from "./emit.js";
-import { loadSpec } from "./load.js";
+import { loadSpec, type LoadedSpec } from "./load.js";
 import { buildModel, type ServiceModel } from "./model.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 import { packageRoot } from "./package-root.js";
@@ -40,13 +41,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const specFiles = await findSpecFiles(specPath, cwd);
 
   const problems: SpecProblem[] = [];
-  const loaded: { model: ServiceModel; value: unknown }[] = [];
+  const loaded: { model: ServiceModel; spec: LoadedSpec }[] = [];
   for (const file of specFiles) {
     const displayPath = path.relative(cwd, file).split(path.sep).join("/");
     try {
       const spec = await loadSpec(file, displayPath);
       checkSpec(spec, file);
-      loaded.push({ model: buildModel(spec), value: spec.value });
+      loaded.push({ model: buildModel(spec), spec });
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
       problems.push(...error.problems);
@@ -64,14 +65,37 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const templates = await loadTemplates();
   const files = new Map<string, string>();
-  for (const { model, value } of loaded) {
+  for (const { model, spec } of loaded) {
     const runtimeImport = options.runtimeImport ?? defaultRuntimeImport(path.join(outDir, model.service));
-    for (const [name, text] of await emitService(model, value, templates, { runtimeImport })) files.set(name, text);
+    const emitted = await emitService(model, spec.value, templates, { runtimeImport });
+    problems.push(...nameClashProblems(emitted, model, spec, runtimeImport));
+    for (const [name, text] of emitted) files.set(name, text);
   }
+  if (problems.length > 0) throw new SpecError(problems);
 
   if (options.check) return { files: [...files.keys()], stale: await findStaleFiles(outDir, files) };
   await writeAtomically(outDir, files);
   return { files: [...files.keys()], stale: [] };
+}
+
+/**
+ * Names the spec gives that clash in the emitted code, as problems where the spec gives them. A
+ * clash of tcgen's own names alone is a bug of tcgen, thrown as such.
+ */
+function nameClashProblems(files: ReadonlyMap<string, string>, model: ServiceModel, spec: LoadedSpec, runtimeImport: string): SpecProblem[] {
+  const problems = new Map<string, SpecProblem>();
+  for (const clash of findNameClashes(files, model.origins, runtimeImport)) {
+    if (clash.pointers.length === 0) throw new Error(`"${clash.name}", a name of tcgen's own, ${clash.reason}`);
+    for (const pointer of clash.pointers) {
+      const key = `${pointer}\0${clash.name}`;
+      if (problems.has(key)) continue;
+      const { line, col } = spec.positionOf(pointer);
+      const others = clash.pointers.filter((p) => p !== pointer);
+      const message = `"${clash.name}", a name tcgen derives from here, ${clash.reason}${others.length > 0 ? ` (it also comes from ${others.join(", ")})` : ""}; rename it`;
+      problems.set(key, { file: spec.displayPath, line, col, message });
+    }
+  }
+  return [...problems.values()];
 }
 
 async function findSpecFiles(specPath: string, cwd: string): Promise<string[]> {
@@ -79,7 +103,10 @@ async function findSpecFiles(specPath: string, cwd: string): Promise<string[]> {
   const shown = path.relative(cwd, specPath) || ".";
   if (!info) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no such spec file or directory" }]);
   if (info.isFile()) return [specPath];
-  const found = (await readdir(specPath, { recursive: true }))
+  const entries = await readdir(specPath, { recursive: true }).catch((error: Error) => {
+    throw new SpecError([{ file: shown, line: 1, col: 1, message: `cannot read the spec directory: ${error.message}` }]);
+  });
+  const found = entries
     .filter((name) => /\.ya?ml$/.test(name))
     .map((name) => path.join(specPath, name))
     .sort();

@@ -1,54 +1,343 @@
 /**
  * Stage 1, load: read a spec file and parse it with `yaml`, keeping every node's position so later
  * stages can report `file:line:col` for any JSON pointer. This is one of the two I/O edges.
+ *
+ * The YAML document becomes plain JSON values here, by our own walk of yaml's nodes rather than
+ * `document.toJS()`, so that everything a JSON value cannot hold is a problem at its position:
+ * duplicate keys (checked with one Map per mapping, linear where yaml's `uniqueKeys` is quadratic in
+ * the size of a mapping), aliases that are undefined, recursive or expand to far more than the file
+ * holds, keys that are not scalars, `.nan` and `.inf`, and tags outside YAML's core schema. The file
+ * itself must be valid UTF-8.
  */
 import { readFile } from "node:fs/promises";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 export interface LoadedSpec {
   /** The path reported in messages and generated headers (relative to the working directory). */
   readonly displayPath: string;
-  /** The parsed document as plain JSON values. */
+  /** The parsed document as plain JSON values (objects and lists may be shared where the YAML uses aliases). */
   readonly value: unknown;
   /** `{ line, col }` (1-based) of the node at a JSON pointer, or of its nearest existing ancestor. */
   readonly positionOf: (pointer: string) => { line: number; col: number };
 }
 
+/** How many nodes aliases may add to a document beyond those it writes out, at least. */
+export const MIN_ALIAS_BUDGET = 10_000;
+
+/**
+ * How deep mappings and lists may nest. Far beyond any API (Tencent's definitions nest objects a
+ * dozen levels), and shallow enough that no later stage, nor openapi-typescript or Prettier, runs
+ * out of stack on what it is given.
+ */
+export const MAX_NESTING = 100;
+
 export async function loadSpec(file: string, displayPath: string): Promise<LoadedSpec> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    bytes = await readFile(file);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (error as Error).message;
     throw new SpecError([{ file: displayPath, line: 1, col: 1, message: `cannot read spec: ${reason}` }]);
   }
-  return parseSpec(text, displayPath);
+  return parseSpec(decodeUtf8(bytes, displayPath), displayPath);
+}
+
+/** The bytes as text; every sequence that is not UTF-8 is a problem at its line and column. */
+export function decodeUtf8(bytes: Uint8Array, displayPath: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const problems = invalidUtf8Offsets(bytes)
+      .slice(0, 20)
+      .map((offset) => {
+        const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
+        let line = 1;
+        for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
+        const col = [...new TextDecoder().decode(bytes.subarray(lineStart, offset))].length + 1;
+        const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, "0");
+        return { file: displayPath, line, col, message: `the spec is not valid UTF-8: byte 0x${byte} does not start or continue a UTF-8 character here` };
+      });
+    throw new SpecError(problems);
+  }
+}
+
+/** Offsets of the first byte of every invalid UTF-8 sequence (WHATWG's decoding rules: no overlongs, surrogates or values above U+10FFFF). */
+function invalidUtf8Offsets(bytes: Uint8Array): number[] {
+  const offsets: number[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    let length = 0;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b < 0x80) length = 1;
+    else if (b >= 0xc2 && b <= 0xdf) length = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    }
+    let valid = length > 0;
+    for (let k = 1; valid && k < length; k++) {
+      const c = bytes[i + k];
+      valid = c !== undefined && c >= (k === 1 ? low : 0x80) && c <= (k === 1 ? high : 0xbf);
+    }
+    if (!valid) offsets.push(i);
+    i += valid ? length : 1;
+  }
+  return offsets;
+}
+
+/** Where a mapping's members or a list's items are, by byte offset into the text. */
+interface MapPositions {
+  readonly kind: "map";
+  /** Per key: where a problem about its value is reported. */
+  readonly at: Map<string, number>;
+}
+/** Where each key of a mapping is, while converting it (for duplicate keys). */
+type KeyPositions = Map<string, number>;
+interface SeqPositions {
+  readonly kind: "seq";
+  readonly at: number[];
 }
 
 /** The pure half of loading: text → LoadedSpec, or a SpecError listing every YAML problem. */
 export function parseSpec(text: string, displayPath: string): LoadedSpec {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  const problems: SpecProblem[] = [...document.errors, ...document.warnings].map((e) => {
-    const pos = lineCounter.linePos(e.pos[0]);
-    return { file: displayPath, line: pos.line, col: pos.col, message: `YAML: ${firstLine(e.message)}` };
-  });
-  if (problems.length > 0) throw new SpecError(problems);
+  // uniqueKeys is off: duplicate keys are found in toJson below, in linear time.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
+  const problem = (offset: number, message: string): SpecProblem => {
+    const pos = lineCounter.linePos(offset);
+    return { file: displayPath, line: pos.line, col: pos.col, message };
+  };
+  const yamlProblems = [...document.errors, ...document.warnings].map((e) => problem(e.pos[0], `YAML: ${firstLine(e.message)}`));
+  if (yamlProblems.length > 0) throw new SpecError(yamlProblems);
 
-  const value = document.toJS({ maxAliasCount: 100 }) as unknown;
+  const converter = new JsonConverter(document, problem);
+  const value = converter.convert();
+  if (converter.problems.length > 0) throw new SpecError(converter.problems);
+
+  const rootOffset = (document.contents as Node | null)?.range?.[0] ?? 0;
   const positionOf = (pointer: string) => {
-    let node: unknown = document.contents;
-    let offset = (document.contents as Node | null)?.range?.[0] ?? 0;
+    let node: unknown = value;
+    let offset = rootOffset;
     for (const segment of splitPointer(pointer)) {
-      const next = childOf(node, segment);
-      if (next === undefined) break;
-      node = next.node;
-      offset = next.offset ?? offset;
+      const positions = typeof node === "object" && node !== null ? converter.positions.get(node) : undefined;
+      if (positions === undefined) break;
+      if (positions.kind === "map") {
+        const at = Object.hasOwn(node as object, segment) ? positions.at.get(segment) : undefined;
+        if (at === undefined) break;
+        offset = at;
+        node = (node as Record<string, unknown>)[segment];
+      } else {
+        const index = /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
+        const at = positions.at[index];
+        if (at === undefined) break;
+        offset = at;
+        node = (node as unknown[])[index];
+      }
     }
     return lineCounter.linePos(offset);
   };
   return { displayPath, value, positionOf };
+}
+
+/** Tags of YAML's core schema: the only ones a spec may write. */
+const CORE_TAGS = new Set(["tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"]);
+
+/** A node as a JSON value, with how many nodes it stands for and how deep it nests. */
+interface Converted {
+  readonly value: unknown;
+  readonly size: number;
+  readonly height: number;
+}
+const LEAF_NULL: Converted = { value: null, size: 1, height: 0 };
+
+/** yaml's nodes → JSON values, with the position of every member and item. */
+class JsonConverter {
+  readonly problems: SpecProblem[] = [];
+  readonly positions = new WeakMap<object, MapPositions | SeqPositions>();
+  /** The value and expanded size (in nodes) of each anchored node, once converted. */
+  private readonly converted = new Map<Node, Converted>();
+  /** The node each anchor name stands for at this point of the walk (an anchor may be redefined). */
+  private readonly anchors = new Map<string, Node>();
+  /** Anchored nodes being converted: an alias to one of them is recursive. */
+  private readonly open = new Set<Node>();
+  /** Nodes written out, and nodes aliases added. */
+  private written = 0;
+  private aliased = 0;
+  private aliasBudget = MIN_ALIAS_BUDGET;
+
+  constructor(
+    private readonly document: Document,
+    private readonly problem: (offset: number, message: string) => SpecProblem,
+  ) {}
+
+  convert(): unknown {
+    const root = this.document.contents as Node | null;
+    this.written = countNodes(root);
+    this.aliasBudget = Math.max(MIN_ALIAS_BUDGET, this.written);
+    return root === null ? null : this.node(root, 0).value;
+  }
+
+  private report(node: Node | null | undefined, message: string): void {
+    this.problems.push(this.problem(node?.range?.[0] ?? 0, message));
+  }
+
+  /** The JSON value of a node and how many nodes it stands for. */
+  private node(node: Node, depth: number): Converted {
+    if (isAlias(node)) {
+      const target = this.alias(node);
+      if (depth + target.height <= MAX_NESTING) return target;
+      this.report(node, `YAML: mappings and lists nest more than ${MAX_NESTING} levels deep where alias *${node.source} is expanded`);
+      return LEAF_NULL;
+    }
+    if (depth > MAX_NESTING && (isMap(node) || isSeq(node))) {
+      this.report(node, `YAML: mappings and lists nest more than ${MAX_NESTING} levels deep here`);
+      return LEAF_NULL;
+    }
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, node);
+      this.open.add(node);
+    }
+    const tag = (node as { tag?: string }).tag;
+    let result: Converted;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      this.report(node, `YAML: the tag ${tag} is not one of YAML's core schema (str, int, float, bool, null, map, seq); a spec holds JSON values only`);
+      result = LEAF_NULL;
+    } else if (isMap(node)) result = this.map(node, depth);
+    else if (isSeq(node)) result = this.seq(node, depth);
+    else if (isScalar(node)) result = { value: this.scalar(node), size: 1, height: 0 };
+    else {
+      this.report(node, "YAML: not a mapping, list or scalar");
+      result = LEAF_NULL;
+    }
+    if (anchor !== undefined) {
+      this.open.delete(node);
+      this.converted.set(node, result);
+    }
+    return result;
+  }
+
+  private alias(node: Node & { source: string }): Converted {
+    const target = this.anchors.get(node.source);
+    if (target === undefined) {
+      this.report(node, `YAML: alias *${node.source} refers to no anchor &${node.source} before it`);
+      return LEAF_NULL;
+    }
+    if (this.open.has(target)) {
+      this.report(node, `YAML: alias *${node.source} is inside the node it refers to; a spec cannot be infinite`);
+      return LEAF_NULL;
+    }
+    const done = this.converted.get(target)!;
+    this.aliased += done.size;
+    if (this.aliased > this.aliasBudget) {
+      if (this.aliased - done.size <= this.aliasBudget) {
+        this.report(node, `YAML: aliases expand this document to more than ${this.written + this.aliasBudget} nodes (it writes out ${this.written}); refusing what looks like an alias bomb`);
+      }
+      return LEAF_NULL;
+    }
+    return done;
+  }
+
+  private map(node: Node & { items: unknown[] }, depth: number): Converted {
+    const value: Record<string, unknown> = {};
+    const at = new Map<string, number>();
+    const keyAt: KeyPositions = new Map();
+    let size = 1;
+    let height = 0;
+    for (const pair of node.items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key as Node | null;
+      const key = this.key(keyNode);
+      const valueNode = pair.value as Node | null;
+      const member = valueNode === null ? LEAF_NULL : this.node(valueNode, depth + 1);
+      size += member.size;
+      height = Math.max(height, member.height + 1);
+      if (key === undefined) continue;
+      if (Object.hasOwn(value, key)) {
+        this.report(keyNode, `YAML: Map keys must be unique; "${key}" is already defined at ${this.describe(keyAt.get(key))}`);
+        continue;
+      }
+      // A scalar, alias or flow collection is reported where the value is; a block mapping or list
+      // where its key is, since it only starts on the next line.
+      const sameLine = isScalar(valueNode) || isAlias(valueNode) || ((isMap(valueNode) || isSeq(valueNode)) && valueNode.flow === true);
+      const keyOffset = keyNode?.range?.[0] ?? node.range?.[0] ?? 0;
+      at.set(key, sameLine ? (valueNode!.range?.[0] ?? keyOffset) : keyOffset);
+      keyAt.set(key, keyOffset);
+      // defineProperty, not assignment: a key "__proto__" is an own member like any other.
+      Object.defineProperty(value, key, { value: member.value, enumerable: true, writable: true, configurable: true });
+    }
+    this.positions.set(value, { kind: "map", at });
+    return { value, size, height };
+  }
+
+  private seq(node: Node & { items: unknown[] }, depth: number): Converted {
+    const value: unknown[] = [];
+    const at: number[] = [];
+    let size = 1;
+    let height = 0;
+    for (const item of node.items) {
+      const itemNode = item as Node | null;
+      const converted = itemNode === null ? LEAF_NULL : this.node(itemNode, depth + 1);
+      value.push(converted.value);
+      at.push(itemNode?.range?.[0] ?? node.range?.[0] ?? 0);
+      size += converted.size;
+      height = Math.max(height, converted.height + 1);
+    }
+    this.positions.set(value, { kind: "seq", at });
+    return { value, size, height };
+  }
+
+  /** A mapping key as the string JSON would use; undefined (reported) for keys JSON cannot have. */
+  private key(keyNode: Node | null): string | undefined {
+    const resolved = isAlias(keyNode) ? this.anchors.get(keyNode.source) : keyNode;
+    if (!isScalar(resolved)) {
+      this.report(keyNode, isAlias(keyNode) && resolved === undefined ? `YAML: alias *${keyNode.source} refers to no anchor before it` : "YAML: a key must be a string (or a number or boolean), not a mapping or list");
+      return undefined;
+    }
+    const key = resolved.value;
+    if (typeof key === "string") return key;
+    if ((typeof key === "number" && Number.isFinite(key)) || typeof key === "boolean") return String(key);
+    this.report(keyNode, `YAML: the key ${key === null ? "null (an empty key or ~)" : String(key)} is not one a JSON object can have`);
+    return undefined;
+  }
+
+  private scalar(node: Node & { value: unknown }): unknown {
+    const value = node.value;
+    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number") {
+      if (Number.isFinite(value)) return value;
+      this.report(node, `YAML: ${String(value)} is not a JSON number; a spec holds JSON values only`);
+      return null;
+    }
+    this.report(node, `YAML: a ${typeof value === "object" ? (value as object).constructor?.name ?? "object" : typeof value} is not a JSON value`);
+    return null;
+  }
+
+  private describe(offset: number | undefined): string {
+    const { line, col } = this.problem(offset ?? 0, "");
+    return `line ${line}, column ${col}`;
+  }
+}
+
+/** Nodes written out in the document, aliases counted as one. */
+function countNodes(root: Node | null): number {
+  let count = 0;
+  const stack: unknown[] = root === null ? [] : [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    count++;
+    if (isMap(node)) for (const pair of node.items) stack.push(pair.value ?? null);
+    else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  return count;
 }
 
 /** Splits an RFC 6901 JSON pointer into its unescaped segments. */
@@ -64,24 +353,6 @@ export function splitPointer(pointer: string): string[] {
 /** Joins segments into an RFC 6901 JSON pointer. */
 export function joinPointer(...segments: (string | number)[]): string {
   return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
-}
-
-function childOf(node: unknown, segment: string): { node: unknown; offset: number | undefined } | undefined {
-  if (isMap(node)) {
-    const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === segment);
-    if (!pair) return undefined;
-    const valueNode = pair.value as Node | null;
-    const keyOffset = (pair.key as Node | null)?.range?.[0];
-    // A scalar or flow collection is reported where the value is; a block mapping or list where its
-    // key is, since it only starts on the next line.
-    const sameLine = isScalar(valueNode) || ((isMap(valueNode) || isSeq(valueNode)) && valueNode.flow === true);
-    return { node: valueNode, offset: sameLine ? valueNode?.range?.[0] : keyOffset ?? valueNode?.range?.[0] };
-  }
-  if (isSeq(node)) {
-    const item = node.items[Number(segment)] as Node | undefined;
-    return item === undefined ? undefined : { node: item, offset: item.range?.[0] };
-  }
-  return undefined;
 }
 
 function firstLine(message: string): string {

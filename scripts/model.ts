@@ -5,7 +5,11 @@
 import { isObject } from "./check.js";
 import { paramShape, type ParamShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./model-paging.js";
-import type { LoadedSpec } from "./load.js";
+import { joinPointer, type LoadedSpec } from "./load.js";
+import {
+  actionMethodName, enumName, enumTarget, errorCodeTypeName, errorGuardName, errorTypeName, NameOrigins, serviceNames, standardSchemaName, validatorName,
+  type ServiceNames,
+} from "./names.js";
 
 export interface ErrorCodeModel {
   readonly code: string;
@@ -24,6 +28,10 @@ export interface ActionModel {
   readonly action: string;
   /** `describeInstances`. */
   readonly methodName: string;
+  /** `DescribeInstancesErrorCode`, `DescribeInstancesError`, `isDescribeInstancesError` (errors.ts). */
+  readonly errorCodeType: string;
+  readonly errorType: string;
+  readonly errorGuard: string;
   /** `/DescribeInstances`, the pseudo-path in the spec and in `paths` of schema.ts. */
   readonly path: string;
   readonly rateLimit: number;
@@ -71,6 +79,10 @@ export interface ServiceModel extends PagingModel {
   readonly commonErrors: readonly ErrorCodeModel[];
   readonly schemaNames: readonly string[];
   readonly enums: readonly EnumModel[];
+  /** The module-level names of the service (`createCvmClient`, `cvmService`, …). */
+  readonly names: ServiceNames;
+  /** The spec node each generated name comes from. */
+  readonly origins: NameOrigins;
 }
 
 type Json = Record<string, unknown>;
@@ -81,9 +93,16 @@ export function buildModel(spec: LoadedSpec): ServiceModel {
   const servers = root["servers"] as Json[];
   const service = root["x-tc-service"] as string;
   const schemas = (root["components"] as Json)["schemas"] as Json;
+  const origins = new NameOrigins();
+  const names = serviceNames(service);
+  for (const name of Object.values(names)) if (name !== names.pascal) origins.add(name, "/x-tc-service");
+  for (const name of Object.keys(schemas)) {
+    const at = joinPointer("components", "schemas", name);
+    for (const derived of [name, validatorName(name), standardSchemaName(name)]) origins.add(derived, at);
+  }
 
   const actions = Object.entries(root["paths"] as Json).map(([path, item]) =>
-    buildAction(root, path, (item as Json)["post"] as Json),
+    buildAction(root, path, (item as Json)["post"] as Json, origins),
   );
   actions.sort((a, b) => compare(a.action, b.action));
 
@@ -99,12 +118,14 @@ export function buildModel(spec: LoadedSpec): ServiceModel {
     actions,
     commonErrors: errorList(root["x-tc-common-errors"]),
     schemaNames: Object.keys(schemas),
-    enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema)),
-    ...buildPaging(root, actions),
+    enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema, origins)),
+    names,
+    origins,
+    ...buildPaging(root, actions, origins),
   };
 }
 
-function buildAction(root: Json, path: string, op: Json): ActionModel {
+function buildAction(root: Json, path: string, op: Json, origins: NameOrigins): ActionModel {
   const action = op["x-tc-action"] as string;
   const requestMedia = ((op["requestBody"] as Json)["content"] as Json)["application/json"] as Json;
   const responseMedia = (((op["responses"] as Json)["200"] as Json)["content"] as Json)["application/json"] as Json;
@@ -119,10 +140,14 @@ function buildAction(root: Json, path: string, op: Json): ActionModel {
     request: (example as Json)["value"],
     response: (responseExamples[name] as Json)["value"],
   }));
+  const at = joinPointer("paths", path);
 
   return {
-    action,
-    methodName: action[0]!.toLowerCase() + action.slice(1),
+    action: origins.add(action, at),
+    methodName: origins.add(actionMethodName(action), at),
+    errorCodeType: origins.add(errorCodeTypeName(action), at),
+    errorType: origins.add(errorTypeName(action), at),
+    errorGuard: origins.add(errorGuardName(action), at),
     path,
     rateLimit: op["x-tc-rate-limit"] as number,
     idempotent: op["x-tc-idempotent"] === true,
@@ -137,20 +162,26 @@ function buildAction(root: Json, path: string, op: Json): ActionModel {
   };
 }
 
-function enumsOf(schemaName: string, schema: unknown): EnumModel[] {
+/** The enums of a schema's members (see `enumTarget`), named by `enumName`. */
+function enumsOf(schemaName: string, schema: unknown, origins: NameOrigins): EnumModel[] {
   if (!isObject(schema) || !isObject(schema["properties"])) return [];
   return Object.entries(schema["properties"]).flatMap(([property, node]) => {
-    // An enum property, or a list of enum values (e.g. a status filter).
-    const target = isObject(node) && node["type"] === "array" && isObject(node["items"]) ? node["items"] : node;
-    if (!isObject(target) || !Array.isArray(target["enum"]) || !Array.isArray(target["x-enum-varnames"])) return [];
+    const found = enumTarget(node);
+    if (found === undefined) return [];
+    const { target, pointer } = found;
+    const at = joinPointer("components", "schemas", schemaName, "properties", property);
     const values = target["enum"] as (string | number)[];
     const names = target["x-enum-varnames"] as string[];
     const descriptions = Array.isArray(target["x-enum-descriptions"]) ? (target["x-enum-descriptions"] as unknown[]) : [];
     return [
       {
-        name: `${schemaName}${property}`,
+        name: origins.add(enumName(schemaName, property)!, at),
         description: optionalText(target["description"]) ?? optionalText((node as Json)["description"]),
-        members: values.map((value, i) => ({ name: names[i]!, value, description: optionalText(descriptions[i]) })),
+        members: values.map((value, i) => ({
+          name: origins.add(names[i]!, `${at}${pointer}/x-enum-varnames/${i}`),
+          value,
+          description: optionalText(descriptions[i]),
+        })),
       },
     ];
   });

@@ -1,7 +1,8 @@
 /**
  * The small pieces scripts/validators.ts writes code with: statements, places in the validated value,
- * local names, literals. Pure text; Prettier lays the result out.
+ * local names. Pure text; Prettier lays the result out. Spec text goes through scripts/spec-text.ts.
  */
+import { RESERVED_WORDS, stringLiteral } from "./spec-text.js";
 
 /**
  * Runtime names the emitted code may use; checks and constants never take these names, and the check
@@ -72,10 +73,10 @@ export class Place {
         text += `/${segment.name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
         continue;
       }
-      parts.push(JSON.stringify(`${text}/`), "index" in segment ? segment.index : `pointerSegment(${segment.key})`);
+      parts.push(stringLiteral(`${text}/`), "index" in segment ? segment.index : `pointerSegment(${segment.key})`);
       text = "";
     }
-    if (text !== "" || parts.length === 0) parts.push(JSON.stringify(text));
+    if (text !== "" || parts.length === 0) parts.push(stringLiteral(text));
     return parts.join(" + ");
   }
 
@@ -85,16 +86,21 @@ export class Place {
   }
 
   pushArgs(): string[] {
-    return this.segments.map((segment) => ("name" in segment ? JSON.stringify(segment.name) : "index" in segment ? segment.index : segment.key));
+    return this.segments.map((segment) => ("name" in segment ? stringLiteral(segment.name) : "index" in segment ? segment.index : segment.key));
   }
 }
 
-/** Words that cannot name a local variable. */
-const RESERVED_WORDS = new Set(
-  ("arguments await break case catch class const continue debugger default delete do else enum eval export extends " +
-    "false finally for function if implements import in instanceof interface let new null package private protected " +
-    "public return static super switch this throw true try typeof undefined var void while with yield").split(" "),
-);
+/** Words that cannot name a local variable; `undefined` can, but should not. */
+const LOCAL_RESERVED = new Set([...RESERVED_WORDS, "undefined"]);
+
+/** Spec text made into part of an identifier: its letters, digits, `_` and `$`, each run after another character capitalised. */
+export function identifierPart(hint: string): string {
+  return hint
+    .split(/[^A-Za-z0-9_$]+/)
+    .filter((part) => part !== "")
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
 
 /** Local variable names of one function, derived from what they hold and never shadowing `taken`. */
 export class Locals {
@@ -111,7 +117,7 @@ export class Locals {
       .join("");
     if (base === "") base = "member";
     if (/^[0-9]/.test(base)) base = `_${base}`;
-    if (RESERVED_WORDS.has(base)) base = `${base}Value`;
+    if (LOCAL_RESERVED.has(base)) base = `${base}Value`;
     let name = base;
     for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
     this.taken.add(name);
@@ -122,11 +128,6 @@ export class Locals {
   index(): string {
     return this.name(["i", "j", "k"].find((n) => !this.taken.has(n)) ?? "i");
   }
-}
-
-/** `object.Name`, or `object["odd name"]`. */
-export function memberAccess(object: string, name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`;
 }
 
 /** A condition's negation, without doubled parentheses. */
@@ -156,30 +157,6 @@ export function constantName(hint: string): string {
     .replace(/^_+|_+$/g, "")
     .toUpperCase();
   return name === "" || /^[0-9]/.test(name) ? `SCHEMA_${name}` : name;
-}
-
-/**
- * A JSON Schema pattern as a JavaScript regular expression literal with the `u` flag (JSON Schema
- * patterns are Unicode-aware ECMA 262 regular expressions): `/` and line breaks escaped, nothing else.
- */
-export function regexLiteral(pattern: string): string {
-  let body = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "\\") {
-      body += c + (pattern[i + 1] ?? "");
-      i++;
-    } else if (c === "/") body += "\\/";
-    else if (c === "\n") body += "\\n";
-    else if (c === "\r") body += "\\r";
-    else if (c === "\u2028") body += "\\u2028";
-    else if (c === "\u2029") body += "\\u2029";
-    else body += c;
-  }
-  if (new RegExp(body, "u").source !== new RegExp(pattern, "u").source) {
-    throw new Error(`cannot write the pattern ${JSON.stringify(pattern)} as a regular expression literal`);
-  }
-  return `/${body}/u`;
 }
 
 /** Text re-flowed to lines of at most `width` characters, keeping its line breaks and indentation. */

@@ -17,14 +17,16 @@
 import { isObject } from "./check.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
 import type { ServiceModel } from "./model.js";
-import { constantName, Locals, memberAccess, negate, Place, plural, regexLiteral, render, RUNTIME_NAMES, wrap, type Stmt } from "./validator-code.js";
+import { standardSchemaName, validatorName } from "./names.js";
+import { commentText, jsonText, memberAccess, numberLiteral, regexLiteral, stringLiteral, valueLiteral } from "./spec-text.js";
+import { constantName, identifierPart, Locals, negate, Place, plural, render, RUNTIME_NAMES, wrap, type Stmt } from "./validator-code.js";
 
 type Json = Record<string, unknown>;
 type Mode = "as written" | "open";
 
 export interface CheckFunctionModel {
   readonly functionName: string;
-  /** The doc comment's text. */
+  /** The doc comment's text, escaped for it. */
   readonly comment: string;
   readonly parameters: string;
   readonly body: string;
@@ -33,10 +35,10 @@ export interface CheckFunctionModel {
 export interface ValidatorsModel {
   /** What the file imports from the runtime, sorted. */
   readonly imports: readonly { name: string; typeOnly: boolean }[];
-  readonly schemas: readonly { name: string; check: string; description: string | undefined; closed: boolean }[];
+  readonly schemas: readonly { name: string; validator: string; standardSchema: string; check: string; description: string | undefined; closed: boolean }[];
   readonly requestValidators: readonly { action: string; validator: string }[];
   readonly responseValidators: readonly { action: string; validator: string }[];
-  /** Module constants: the regular expressions of `pattern`s. */
+  /** Module constants: the regular expressions of `pattern`s (comment escaped for a doc comment). */
   readonly constants: readonly { name: string; comment: string; declaration: string }[];
   readonly checks: readonly CheckFunctionModel[];
 }
@@ -58,16 +60,18 @@ export function buildValidators(model: ServiceModel, specValue: unknown): Valida
     imports: [...module.helpers].sort().map((name) => ({ name, typeOnly: TYPE_NAMES.has(name) })),
     schemas: Object.entries(schemas).map(([name, schema]) => ({
       name,
+      validator: validatorName(name),
+      standardSchema: standardSchemaName(name),
       check: module.checkName(name, "as written"),
       description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
       closed: (schema as Json)["additionalProperties"] === false,
     })),
-    requestValidators: model.actions.map((a) => ({ action: a.action, validator: `validate${a.requestSchema}` })),
+    requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
       validator: openNeeded.includes(a.responseSchema)
         ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`
-        : `validate${a.responseSchema}`,
+        : validatorName(a.responseSchema),
     })),
     constants: module.constants,
     checks: module.checks,
@@ -99,7 +103,7 @@ class ModuleWriter {
     private readonly root: Json,
     private readonly schemas: Json,
   ) {
-    for (const name of Object.keys(schemas)) this.names.add(`validate${name}`).add(`${name}Schema`).add(name);
+    for (const name of Object.keys(schemas)) this.names.add(validatorName(name)).add(standardSchemaName(name)).add(name);
     this.refs = new Map(Object.entries(schemas).map(([name, schema]) => [name, refsIn(schema)]));
     this.recursive = new Set(Object.keys(schemas).filter((name) => this.reachable(name).has(name)));
     this.closed = new Set(Object.keys(schemas).filter((name) => [name, ...this.reachable(name)].some((n) => hasClosedObject(schemas[n]))));
@@ -137,16 +141,16 @@ class ModuleWriter {
     const stmts: Stmt[] = [];
     if (this.recursive.has(name)) {
       this.helpers.add("MAX_DEPTH").add("reportTooDeep");
-      stmts.push(`// ${name} refers to itself: stop at MAX_DEPTH instead of exhausting the stack.`);
+      stmts.push(`// ${commentText(name, "line")} refers to itself: stop at MAX_DEPTH instead of exhausting the stack.`);
       stmts.push({ if: "depth > MAX_DEPTH", then: ["reportTooDeep(report);", "return;"] });
     }
     stmts.push(...this.schemaChecks(this.schemas[name] as Json, "value", Place.here, context, true));
     this.checks.push({
       functionName: this.checkName(name, mode),
-      comment:
-        mode === "open"
-          ? `\`${name}\` for answers: \`additionalProperties: false\` ignored, unknown members allowed.`
-          : `\`${name}\` as the spec writes it.`,
+      comment: commentText(
+        mode === "open" ? `\`${name}\` for answers: \`additionalProperties: false\` ignored, unknown members allowed.` : `\`${name}\` as the spec writes it.`,
+        "doc",
+      ),
       parameters: CHECK_PARAMETERS,
       body: render(stmts),
     });
@@ -201,13 +205,13 @@ class ModuleWriter {
     const min = schema["minLength"];
     if (typeof min === "number" && min > 0) {
       if (min > 1) this.helpers.add("isShorterThan");
-      const condition = min === 1 ? `${value}.length < 1` : `isShorterThan(${value}, ${min})`;
+      const condition = min === 1 ? `${value}.length < 1` : `isShorterThan(${value}, ${numberLiteral(min)})`;
       stmts.push({ if: condition, then: [this.report(context, place, "minLength", `must be at least ${plural(min, "character")} long`)] });
     }
     const max = schema["maxLength"];
     if (typeof max === "number") {
       this.helpers.add("isLongerThan");
-      stmts.push({ if: `isLongerThan(${value}, ${max})`, then: [this.report(context, place, "maxLength", `must be at most ${plural(max, "character")} long`)] });
+      stmts.push({ if: `isLongerThan(${value}, ${numberLiteral(max)})`, then: [this.report(context, place, "maxLength", `must be at most ${plural(max, "character")} long`)] });
     }
     if (typeof schema["pattern"] === "string") {
       const regex = this.regexConstant(schema["pattern"], context.hint);
@@ -227,8 +231,8 @@ class ModuleWriter {
     return bounds
       .filter(([keyword]) => typeof schema[keyword] === "number")
       .map(([keyword, failing, wanted]) => ({
-        if: `${value} ${failing} ${schema[keyword]}`,
-        then: [this.report(context, place, keyword, `must be ${wanted} ${schema[keyword]}`)],
+        if: `${value} ${failing} ${numberLiteral(schema[keyword] as number)}`,
+        then: [this.report(context, place, keyword, `must be ${wanted} ${numberLiteral(schema[keyword] as number)}`)],
       }));
   }
 
@@ -236,10 +240,10 @@ class ModuleWriter {
     const stmts: Stmt[] = [];
     const [min, max] = [schema["minItems"], schema["maxItems"]];
     if (typeof min === "number" && min > 0) {
-      stmts.push({ if: `${value}.length < ${min}`, then: [this.report(context, place, "minItems", `must have at least ${plural(min, "item")}`)] });
+      stmts.push({ if: `${value}.length < ${numberLiteral(min)}`, then: [this.report(context, place, "minItems", `must have at least ${plural(min, "item")}`)] });
     }
     if (typeof max === "number") {
-      stmts.push({ if: `${value}.length > ${max}`, then: [this.report(context, place, "maxItems", `must have at most ${plural(max, "item")}`)] });
+      stmts.push({ if: `${value}.length > ${numberLiteral(max)}`, then: [this.report(context, place, "maxItems", `must have at most ${plural(max, "item")}`)] });
     }
     const items = schema["items"];
     if (isObject(items) && hasChecks(items)) {
@@ -257,7 +261,7 @@ class ModuleWriter {
     const stmts: Stmt[] = [];
     const properties = isObject(schema["properties"]) ? (schema["properties"] as Record<string, Json>) : {};
     const required = new Set(Array.isArray(schema["required"]) ? (schema["required"] as string[]) : []);
-    for (const name of [...Object.keys(properties), ...[...required].filter((n) => !(n in properties))]) {
+    for (const name of [...Object.keys(properties), ...[...required].filter((n) => !Object.hasOwn(properties, n))]) {
       const property = properties[name];
       const checked = property !== undefined && hasChecks(property);
       if (!checked && !required.has(name)) continue;
@@ -282,7 +286,7 @@ class ModuleWriter {
     const closed = additional === false && context.mode === "as written";
     if (closed || (isObject(additional) && hasChecks(additional))) {
       const key = context.locals.name("key");
-      const declared = Object.keys(properties).map((name) => `${key} !== ${JSON.stringify(name)}`).join(" && ");
+      const declared = Object.keys(properties).map((name) => `${key} !== ${stringLiteral(name)}`).join(" && ");
       let body: Stmt[];
       if (closed) {
         this.helpers.add("reportUnknownMember");
@@ -311,13 +315,12 @@ class ModuleWriter {
     if (Array.isArray(schema["enum"])) {
       const values = schema["enum"] as unknown[];
       stmts.push({
-        if: values.map((v) => `${value} !== ${JSON.stringify(v)}`).join(" && "),
-        then: [this.report(context, place, "enum", `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}`)],
+        if: values.map((v) => `${value} !== ${valueLiteral(v)}`).join(" && "),
+        then: [this.report(context, place, "enum", `must be one of ${values.map(jsonText).join(", ")}`)],
       });
     }
-    if ("const" in schema) {
-      const expected = JSON.stringify(schema["const"]);
-      stmts.push({ if: `${value} !== ${expected}`, then: [this.report(context, place, "const", `must be ${expected}`)] });
+    if (Object.hasOwn(schema, "const")) {
+      stmts.push({ if: `${value} !== ${valueLiteral(schema["const"])}`, then: [this.report(context, place, "const", `must be ${jsonText(schema["const"])}`)] });
     }
     // The same value: not a level deeper.
     if (typeof schema["$ref"] === "string") stmts.push(...this.call(refName(schema["$ref"]), value, place, context, "depth"));
@@ -343,7 +346,7 @@ class ModuleWriter {
     const branchFailures = context.locals.name("branchFailures");
     const matched = context.locals.name("matched");
     const stmts: Stmt[] = [
-      `// anyOf: ${described}.`,
+      `// anyOf: ${commentText(described, "line")}.`,
       `const ${failures} = report.failures;`,
       `let ${branchFailures} = ${failures};`,
       "report.trying++;",
@@ -375,7 +378,7 @@ class ModuleWriter {
     const branchFailures = context.locals.name("branchFailures");
     const matches = context.locals.name("matches");
     const stmts: Stmt[] = [
-      `// oneOf: ${described}.`,
+      `// oneOf: ${commentText(described, "line")}.`,
       `const ${failures} = report.failures;`,
       `let ${branchFailures} = ${failures};`,
       `let ${matches} = 0;`,
@@ -385,8 +388,8 @@ class ModuleWriter {
       if (i > 0) stmts.push(`${branchFailures} = report.failures;`);
       stmts.push(...this.branchChecks(branch, value, place, context), { if: `report.failures === ${branchFailures}`, then: [`${matches}++;`] });
     });
-    const none = JSON.stringify(`must match one of: ${described}`);
-    const several = JSON.stringify(`must match only one of: ${described}; matches `);
+    const none = stringLiteral(`must match one of: ${described}`);
+    const several = stringLiteral(`must match only one of: ${described}; matches `);
     stmts.push("report.trying--;", {
       if: `${matches} === 1`,
       then: [`report.takeBack(${failures});`],
@@ -412,7 +415,7 @@ class ModuleWriter {
   private fieldPatternsCheck(schema: Json, hint: string): string {
     const existing = this.ruleChecks.get(schema);
     if (existing) return existing;
-    const name = this.claim(`check${hint}FieldPatterns`);
+    const name = this.claim(`check${identifierPart(hint)}FieldPatterns`);
     const locals = new Locals([...this.names, ...PARAMETERS]);
     const context: Context = { mode: "as written", locals, hint };
     const stmts: Stmt[] = [];
@@ -422,20 +425,20 @@ class ModuleWriter {
         if (typeof part !== "string" && !members.has(part.member)) members.set(part.member, locals.name(part.member));
       }
       const pattern = locals.name("pattern");
-      const source = rule.pattern.map((part) => (typeof part === "string" ? JSON.stringify(part) : `escapeRegExp(String(${members.get(part.member)}))`));
+      const source = rule.pattern.map((part) => (typeof part === "string" ? stringLiteral(part) : `escapeRegExp(String(${members.get(part.member)}))`));
       // A member that is missing or neither a string nor a number: its own checks say so; the rule cannot apply.
       const usable = [...members.values()].map((local) => `(typeof ${local} === "string" || typeof ${local} === "number")`);
       const reach = this.fieldReach(rule.field, "value", Place.here, locals, (text, place) => [
         { if: `typeof ${text} === "string" && !${pattern}.test(${text})`, then: [this.report(context, place, FIELD_PATTERNS, rule.message)] },
       ]);
-      stmts.push(`// ${rule.field.join("/")}: ${rule.message}`);
+      stmts.push(`// ${commentText(`${rule.field.join("/")}: ${rule.message}`, "line")}`);
       for (const [member, local] of members) stmts.push(`const ${local} = ${memberAccess("value", member)};`);
       stmts.push({ if: usable.join(" && ") || "true", then: [`const ${pattern} = new RegExp(${source.join(" + ")}, "u");`, ...reach] });
     }
     this.helpers.add("escapeRegExp");
     this.pendingRuleChecks.push({
       functionName: name,
-      comment: `The \`${FIELD_PATTERNS}\` rules of \`${hint}\`, for a value already known to be an object.`,
+      comment: commentText(`The \`${FIELD_PATTERNS}\` rules of \`${hint}\`, for a value already known to be an object.`, "doc"),
       parameters: "value: Record<string, unknown>, report: ValidationReport",
       body: render(stmts),
     });
@@ -475,7 +478,7 @@ class ModuleWriter {
       const checks = /^[A-Za-z_$][\w$]*$/.test(value)
         ? this.schemaChecks(this.schemas[name] as Json, value, place, inlined)
         : this.localChecks(this.schemas[name] as Json, value, "item", place, inlined);
-      return [`// ${name}`, ...checks];
+      return [`// ${commentText(name, "line")}`, ...checks];
     }
     return this.atPlace(place, `${this.checkName(name, context.mode)}(${value}, report, ${depth});`);
   }
@@ -492,12 +495,12 @@ class ModuleWriter {
   private typeIssue(types: readonly string[], value: string, place: Place, context: Context): string {
     this.helpers.add("reportType");
     const expected = types.map((t) => TYPE_NOUNS[t]!).join(" or ");
-    return `reportType(report, ${this.at(place)}, ${JSON.stringify(expected)}, ${value});`;
+    return `reportType(report, ${this.at(place)}, ${stringLiteral(expected)}, ${value});`;
   }
 
   private report(context: Context, place: Place, keyword: string, message: string): string {
     this.helpers.add("reportIssue");
-    return `reportIssue(report, ${this.at(place)}, ${JSON.stringify(keyword)}, ${JSON.stringify(message)});`;
+    return `reportIssue(report, ${this.at(place)}, ${stringLiteral(keyword)}, ${stringLiteral(message)});`;
   }
 
   /** The pointer of `place` below the report's place, as an expression. */
@@ -512,7 +515,7 @@ class ModuleWriter {
     if (existing) return existing;
     const name = this.claim(`${constantName(hint)}_PATTERN`);
     this.regexConstants.set(pattern, name);
-    this.constants.push({ name, comment: `\`pattern\` of ${hint}.`, declaration: `const ${name} = ${regexLiteral(pattern)};` });
+    this.constants.push({ name, comment: commentText(`\`pattern\` of ${hint}.`, "doc"), declaration: `const ${name} = ${regexLiteral(pattern)};` });
     return name;
   }
 

@@ -8,6 +8,11 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+/** The output could not be written (permissions, a full disk, a file where a directory should be); the previous output is kept. */
+export class OutputError extends Error {
+  override readonly name = "OutputError";
+}
+
 /** `files` maps `<service>/<file>` → contents. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
 
@@ -28,8 +33,18 @@ export async function findStaleFiles(outDir: string, files: GeneratedFiles): Pro
   return stale;
 }
 
-/** Writes every service directory of `files` under `outDir`, each replaced as a whole. */
+/** Writes every service directory of `files` under `outDir`, each replaced as a whole; file-system failures become an OutputError. */
 export async function writeAtomically(outDir: string, files: GeneratedFiles): Promise<void> {
+  try {
+    await replaceServiceDirs(outDir, files);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== "string" || !code.startsWith("E")) throw error;
+    throw new OutputError(`cannot write ${outDir}: ${(error as Error).message}; the previous output is unchanged`, { cause: error });
+  }
+}
+
+async function replaceServiceDirs(outDir: string, files: GeneratedFiles): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const staged: { service: string; temp: string }[] = [];

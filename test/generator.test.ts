@@ -234,7 +234,7 @@ describe("broken specs: every problem as file:line:col, exit 1, nothing written"
   it("a schema name that would shadow a global", async () => {
     const r = await generateBroken((t) => t.replaceAll("ErrorDetail", "Error"));
     const { line } = r.at("\n    Error:\n");
-    expect(r.stderr).toContain(`${file}:${line + 1}:5: schema name "Error" would shadow the global Error`);
+    expect(r.stderr).toContain(`${file}:${line + 1}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated client.ts (a type alias); rename it`);
   });
 
   it("reports all problems at once, and a GET operation", async () => {
