@@ -39,8 +39,8 @@ interface Declaration {
 
 interface ModuleNames {
   readonly declarations: Map<string, Declaration[]>;
-  /** Exported name → where each export of it comes from ("local", an export specifier, `export *`). */
-  readonly exports: Map<string, Set<string>>;
+  /** Exported name → where each export of it comes from: "local" (once for all local declarations), or each export specifier. */
+  readonly exports: Map<string, string[]>;
   /** `export * from "<specifier>"`. */
   readonly stars: string[];
 }
@@ -70,12 +70,12 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
   }
 
   // What each module exports, `export *` followed into the sibling modules.
-  const exportsOf = (file: string, seen = new Set<string>()): Map<string, Set<string>> => {
+  const exportsOf = (file: string, seen = new Set<string>()): Map<string, string[]> => {
     const names = modules.get(file);
-    const all = new Map<string, Set<string>>();
+    const all = new Map<string, string[]>();
     if (names === undefined || seen.has(file)) return all;
     seen.add(file);
-    const add = (name: string, from: string) => all.set(name, (all.get(name) ?? new Set()).add(from));
+    const add = (name: string, from: string) => all.set(name, [...(all.get(name) ?? []), from]);
     for (const [name, sources] of names.exports) for (const from of sources) add(name, from);
     for (const specifier of names.stars) {
       const sibling = siblingModule(file, specifier);
@@ -86,7 +86,7 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
   };
   for (const file of modules.keys()) {
     for (const [name, sources] of exportsOf(file)) {
-      if (sources.size > 1) clash(name, file, `is exported twice by the generated ${file.split("/").pop()}: ${[...sources].map((from) => (from === "local" ? "by its own declaration" : `by ${from}`)).join(" and ")}`);
+      if (sources.length > 1) clash(name, file, `is exported twice by the generated ${file.split("/").pop()}: ${[...sources].map((from) => (from === "local" ? "by its own declaration" : `by ${from}`)).join(" and ")}`);
     }
   }
   return clashes;
@@ -99,10 +99,13 @@ function siblingModule(file: string, specifier: string): string | undefined {
 
 function moduleNames(source: ts.SourceFile): ModuleNames {
   const declarations = new Map<string, Declaration[]>();
-  const exports = new Map<string, Set<string>>();
+  const exports = new Map<string, string[]>();
   const stars: string[] = [];
   const declare = (name: string, meaning: Meaning, what: string) => declarations.set(name, [...(declarations.get(name) ?? []), { meaning, what }]);
-  const exported = (name: string, from: string) => exports.set(name, (exports.get(name) ?? new Set()).add(from));
+  const exported = (name: string, from: string) => {
+    const sources = exports.get(name) ?? [];
+    if (from !== "local" || !sources.includes(from)) exports.set(name, [...sources, from]);
+  };
   const isExported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 
   for (const statement of source.statements) {
@@ -121,7 +124,7 @@ function moduleNames(source: ts.SourceFile): ModuleNames {
         if (from !== undefined) stars.push(from);
       } else if (ts.isNamedExports(statement.exportClause)) {
         for (const element of statement.exportClause.elements) {
-          exported(element.name.text, from === undefined ? "local" : `export { … } from ${JSON.stringify(from)}`);
+          exported(element.name.text, from === undefined ? "local" : `export ${statement.isTypeOnly || element.isTypeOnly ? "type " : ""}{ … } from ${JSON.stringify(from)}`);
         }
       } else exported(statement.exportClause.name.text, `export * as … from ${JSON.stringify(from)}`);
       continue;

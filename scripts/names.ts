@@ -59,11 +59,12 @@ export function serviceNames(service: string): ServiceNames {
 
 /**
  * The generated enum of an enum member `property` of schema `schema`: `Instance` + `InstanceState`.
- * A member name that is not an identifier contributes its letters and digits, each run after
- * another character starting with a capital (`Instance-State` → `InstanceState`); undefined when it
- * has none, since the enum could not be told from its schema.
+ * A member name with other characters than letters, digits, `_` and `$` contributes those, each run
+ * after another character starting with a capital (`Instance-State` → `InstanceState`); undefined
+ * when it has none, since the enum could not be told from its schema.
  */
 export function enumName(schema: string, property: string): string | undefined {
+  if (/^[A-Za-z0-9_$]+$/.test(property)) return `${schema}${property}`;
   const part = property
     .split(/[^A-Za-z0-9_$]+/)
     .filter((piece) => piece !== "")

@@ -266,7 +266,7 @@ export type MongodbErrorCode =
  */
 export const TencentCloudApiError: new (
   ...args: ConstructorParameters<typeof RuntimeApiError<MongodbErrorCode>>
-) => RuntimeApiError<MongodbErrorCode> = RuntimeApiError;
+) => RuntimeApiError<MongodbErrorCode> = RuntimeApiError<MongodbErrorCode>;
 export type TencentCloudApiError<Code extends string = MongodbErrorCode> = RuntimeApiError<Code>;
 
 /** The description of every documented error code, for logs and messages. */
