@@ -63,7 +63,7 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
       const values = declarations.filter((d) => d.meaning === "value" || d.meaning === "both").length;
       const types = declarations.filter((d) => d.meaning === "type" || d.meaning === "both").length;
       const imports = declarations.filter((d) => d.meaning === "import").length;
-      if (imports > 0 ? declarations.length > 1 : values > 1 || types > 1) clash(name, file, `is declared twice in ${shown}: ${declarations.map((d) => d.what).join(" and ")}`);
+      if (imports > 0 ? declarations.length > 1 : values > 1 || types > 1) clash(name, file, `is declared twice in ${shown}: ${listed(declarations.map((d) => d.what))}`);
       if (globals.has(name)) clash(name, file, `would hide the JavaScript global ${name} in ${shown} (${declarations[0]!.what})`);
     }
     memberClashes(source, (name, what) => clash(name, file, `${what} in ${shown}`));
@@ -90,6 +90,11 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
     }
   }
   return clashes;
+}
+
+/** "a, b and c". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 function siblingModule(file: string, specifier: string): string | undefined {

@@ -90,8 +90,11 @@ function nameClashProblems(files: ReadonlyMap<string, string>, model: ServiceMod
       const key = `${pointer}\0${clash.name}`;
       if (problems.has(key)) continue;
       const { line, col } = spec.positionOf(pointer);
-      const others = clash.pointers.filter((p) => p !== pointer);
-      const message = `"${clash.name}", a name tcgen derives from here, ${clash.reason}${others.length > 0 ? ` (it also comes from ${others.join(", ")})` : ""}; rename it`;
+      const others = clash.pointers.filter((p) => p !== pointer).map((p) => {
+        const at = spec.positionOf(p);
+        return `${at.line}:${at.col}`;
+      });
+      const message = `"${clash.name}", a name tcgen derives from here, ${clash.reason}${others.length > 0 ? ` (the spec also gives it at ${others.join(", ")})` : ""}; rename it`;
       problems.set(key, { file: spec.displayPath, line, col, message });
     }
   }

@@ -55,7 +55,8 @@ export function decodeUtf8(bytes: Uint8Array, displayPath: string): string {
         const lineStart = offset === 0 ? 0 : bytes.lastIndexOf(0x0a, offset - 1) + 1;
         let line = 1;
         for (let i = 0; i < lineStart; i++) if (bytes[i] === 0x0a) line++;
-        const col = [...new TextDecoder().decode(bytes.subarray(lineStart, offset))].length + 1;
+        // Columns count UTF-16 code units, as yaml's positions (and editors' LSP positions) do.
+        const col = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
         const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, "0");
         return { file: displayPath, line, col, message: `the spec is not valid UTF-8: byte 0x${byte} does not start or continue a UTF-8 character here` };
       });
@@ -82,13 +83,16 @@ function invalidUtf8Offsets(bytes: Uint8Array): number[] {
       if (b === 0xf0) low = 0x90;
       if (b === 0xf4) high = 0x8f;
     }
-    let valid = length > 0;
-    for (let k = 1; valid && k < length; k++) {
-      const c = bytes[i + k];
-      valid = c !== undefined && c >= (k === 1 ? low : 0x80) && c <= (k === 1 ? high : 0xbf);
+    // The bytes of the sequence that are right so far: an invalid sequence is reported once, from
+    // its first byte to the first byte that does not fit ("maximal subpart", as decoders count).
+    let fitting = length > 0 ? 1 : 0;
+    while (fitting > 0 && fitting < length) {
+      const c = bytes[i + fitting];
+      if (c === undefined || c < (fitting === 1 ? low : 0x80) || c > (fitting === 1 ? high : 0xbf)) break;
+      fitting++;
     }
-    if (!valid) offsets.push(i);
-    i += valid ? length : 1;
+    if (length === 0 || fitting !== length) offsets.push(i);
+    i += Math.max(1, fitting);
   }
   return offsets;
 }
