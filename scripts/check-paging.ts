@@ -124,6 +124,9 @@ function checkWaiterRequest(root: Json, waiter: Json, parts: ActionParts, at: st
   const request = waiter["request"] ?? [];
   const keys = waiter["keys"];
   const sent = new Set<string>();
+  // Polling a paged action goes through its paginator, which sends the page size and offset itself.
+  const paging = parts.operation[PAGINATION];
+  if (isObject(paging)) for (const member of [paging["limit"], paging["offset"]]) if (typeof member === "string") sent.add(member);
   const listMessage = `"request" must list distinct members of ${parts.operation["x-tc-action"]}'s request: the waiter's parameters sent as they are`;
   if (!Array.isArray(request)) report(`${at}/request`, listMessage);
   else if (!request.every((m: unknown, j) => typeof m === "string" && request.indexOf(m) === j)) {

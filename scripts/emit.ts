@@ -41,7 +41,7 @@ export async function emitService(
   templates: Templates,
   options: EmitOptions,
 ): Promise<Map<string, string>> {
-  const render = compileTemplates(templates);
+  const render = compiledTemplates(templates);
   const context = {
     ...model,
     runtimeImport: options.runtimeImport,
@@ -68,9 +68,21 @@ async function emitSchemaTypes(specValue: unknown, header: string): Promise<stri
   return `${header}\n${astToString(ast)}`;
 }
 
+/**
+ * Formatted texts by unformatted text, for generators run many times in one process (tests, the
+ * fuzz, watch mode): most files come out the same from one run to the next, and Prettier is pure.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_ENTRIES = 64;
+
 async function format(text: string, name: string): Promise<string> {
+  const known = formatted.get(text);
+  if (known !== undefined) return known;
   try {
-    return await prettier.format(text, PRETTIER_OPTIONS);
+    const result = await prettier.format(text, PRETTIER_OPTIONS);
+    if (formatted.size >= FORMATTED_ENTRIES) formatted.delete(formatted.keys().next().value!);
+    formatted.set(text, result);
+    return result;
   } catch (error) {
     // A template produced invalid TypeScript: a generator bug, so say which file and keep the cause.
     throw new Error(`generated ${name} is not valid TypeScript: ${(error as Error).message}`, { cause: error });
@@ -90,6 +102,19 @@ function errorDescriptions(model: ServiceModel): { code: string; description: st
  * `{{…}}` of templates/ calls one): each passes spec text through scripts/spec-text.ts.
  */
 export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code"] as const;
+
+/** Compiled templates by their sources: compiled once per process. */
+const compiled = new Map<string, ReturnType<typeof compileTemplates>>();
+
+function compiledTemplates(templates: Templates): ReturnType<typeof compileTemplates> {
+  const key = Object.entries(templates).flat().join("\0");
+  let render = compiled.get(key);
+  if (render === undefined) {
+    render = compileTemplates(templates);
+    compiled.set(key, render);
+  }
+  return render;
+}
 
 function compileTemplates(templates: Templates) {
   // An isolated instance: helpers and partials registered here never leak into other Handlebars users.

@@ -36,7 +36,8 @@ describe("the cbs fixture: two paged or polled actions", () => {
   });
 
   it("emits a paginator per x-tc-pagination and a waiter per x-tc-waiters entry", () => {
-    expect(client).toContain("paginateDescribeDisks(\n    input: Omit<DescribeDisksRequest, \"Offset\">,");
+    // The paginator sets Offset, and Limit unless given.
+    expect(client).toContain('paginateDescribeDisks(\n    input: Omit<DescribeDisksRequest, "Offset" | "Limit"> & Partial<Pick<DescribeDisksRequest, "Limit">>,');
     expect(client).toContain("AsyncGenerator<Disk, void, undefined>");
     expect(client).toContain("export interface WaitForDisksAttachedInput {");
     // The keys are also the request's ID filter; the snapshot waiter polls one unpaged call.

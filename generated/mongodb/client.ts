@@ -182,7 +182,8 @@ export interface MongodbClient {
    * @throws What {@link MongodbClient.describeBackupDownloadTask | describeBackupDownloadTask()} throws.
    */
   paginateDescribeBackupDownloadTask(
-    input: Omit<DescribeBackupDownloadTaskRequest, "Offset">,
+    input: Omit<DescribeBackupDownloadTaskRequest, "Offset" | "Limit"> &
+      Partial<Pick<DescribeBackupDownloadTaskRequest, "Limit">>,
     options?: CallOptions,
   ): AsyncGenerator<BackupDownloadTask, void, undefined>;
   /**
@@ -203,7 +204,8 @@ export interface MongodbClient {
    * @throws What {@link MongodbClient.describeDBBackups | describeDBBackups()} throws.
    */
   paginateDescribeDBBackups(
-    input: Omit<DescribeDBBackupsRequest, "Offset">,
+    input: Omit<DescribeDBBackupsRequest, "Offset" | "Limit"> &
+      Partial<Pick<DescribeDBBackupsRequest, "Limit">>,
     options?: CallOptions,
   ): AsyncGenerator<BackupInfo, void, undefined>;
   /**
