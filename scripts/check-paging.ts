@@ -4,7 +4,7 @@
  * Everything the emitted `paginate<Action>` and `waitFor…` methods rely on is verified here and each
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
-import { isObject, resolveRef } from "./check.js";
+import { isObject, resolveRef } from "./spec-values.js";
 import { joinPointer } from "./load.js";
 import { memberNameProblem } from "./spec-text.js";
 

@@ -3,7 +3,7 @@
  * generator implements (scripts/validators.ts) or a pure annotation. Anything else is reported with
  * its position, so that no rule of the spec is silently left unenforced.
  */
-import { isObject, resolveRef } from "./check.js";
+import { isObject, resolveRef } from "./spec-values.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
 import { joinPointer } from "./load.js";
 

@@ -9,7 +9,7 @@
  * an operation's `operationId`, …) are "owned" here and checked by check.ts and check-paging.ts;
  * schemas are checked by check-schemas.ts, which this module calls at every place a schema is.
  */
-import { isObject } from "./check.js";
+import { isObject } from "./spec-values.js";
 import { checkSchemaAt } from "./check-schemas.js";
 import { joinPointer } from "./load.js";
 
@@ -36,6 +36,9 @@ interface ObjectShape {
   /** tcgen's own extensions allowed here (checked elsewhere). */
   readonly extensions?: readonly string[];
 }
+
+/** Path item members check.ts refuses with its own reason: methods other than post, and parameters. */
+const REFUSED_PATH_MEMBERS = ["get", "put", "delete", "options", "head", "patch", "trace", "parameters"];
 
 const EXTERNAL_DOCS: ObjectShape = { what: "an external documentation object", members: { url: "string", description: "string" }, required: ["url"] };
 
@@ -96,7 +99,7 @@ const DOCUMENT: ObjectShape = {
           summary: "string",
           description: "string",
           // Refused by check.ts with the reason (every action is a POST with a JSON body).
-          ...Object.fromEntries(["get", "put", "delete", "options", "head", "patch", "trace", "parameters"].map((method) => [method, "owned"])),
+          ...Object.fromEntries(REFUSED_PATH_MEMBERS.map((member) => [member, "owned"])),
         },
       },
     },
@@ -206,7 +209,7 @@ function checkShape(root: Json, value: unknown, shape: Shape, at: string, report
 
 /** Members listed as owned only so that check.ts can refuse them with a reason. */
 function isRefused(key: string): boolean {
-  return ["get", "put", "delete", "options", "head", "patch", "trace", "parameters"].includes(key);
+  return REFUSED_PATH_MEMBERS.includes(key);
 }
 
 function describe(value: unknown): string {

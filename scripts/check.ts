@@ -12,6 +12,10 @@ import { checkPaging } from "./check-paging.js";
 import { actionMethodName, enumName, enumTarget } from "./names.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 import { identifierProblem } from "./spec-text.js";
+import { isObject, resolveRef } from "./spec-values.js";
+
+// Kept for modules written against check.ts; new code imports them from spec-values.ts.
+export { isObject, resolveRef };
 
 type Json = Record<string, unknown>;
 
@@ -333,23 +337,4 @@ function checkEnumNames(schemaName: string, schema: unknown, at: string, report:
     if (enumTarget(member) === undefined || enumName(schemaName, property) !== undefined) continue;
     report(`${at}${joinPointer("properties", property)}`, `member "${property}" has x-enum-varnames but no letter or digit to name the generated enum after (${schemaName}<Member>); rename it`);
   }
-}
-
-/** The node a local `$ref` ("#/…") points at, by own members and list indexes only; undefined when there is none. */
-export function resolveRef(root: Json, ref: string): unknown {
-  if (!ref.startsWith("#/")) return undefined;
-  let node: unknown = root;
-  for (const segment of ref.slice(2).split("/")) {
-    const key = segment.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) >= node.length) return undefined;
-      node = node[Number(key)];
-    } else if (isObject(node) && Object.hasOwn(node, key)) node = node[key];
-    else return undefined;
-  }
-  return node;
-}
-
-export function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@
  * Parsed and checked here against the schema: the check stage reports problems, the emit stage
  * writes each rule out as code (scripts/validators.ts).
  */
-import { isObject, resolveRef } from "./check.js";
+import { isObject, resolveRef } from "./spec-values.js";
 import { joinPointer, splitPointer } from "./load.js";
 
 type Json = Record<string, unknown>;

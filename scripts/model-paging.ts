@@ -2,7 +2,7 @@
  * Part of stage 3, model: the paginators (`x-tc-pagination`) and waiters (`x-tc-waiters`) reduced to
  * what the client template emits, names decided here. Pure; assumes `checkPaging` passed.
  */
-import { isObject, resolveRef } from "./check.js";
+import { isObject, resolveRef } from "./spec-values.js";
 import { PAGINATION, WAITERS } from "./check-paging.js";
 import { joinPointer } from "./load.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";

@@ -2,7 +2,7 @@
  * Stage 3, model: the checked spec reduced to exactly what the templates need, with names decided
  * once here. Pure; assumes `checkSpec` passed.
  */
-import { isObject } from "./check.js";
+import { isObject } from "./spec-values.js";
 import { paramShape, type ParamShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./model-paging.js";
 import { joinPointer, type LoadedSpec } from "./load.js";

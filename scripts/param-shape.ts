@@ -2,7 +2,7 @@
  * The types a request schema gives its parameters, reduced to what rebuilding GET parameters needs
  * (on the wire every value is a string): see `ParamShape` in runtime/wire.ts. Pure.
  */
-import { isObject, resolveRef } from "./check.js";
+import { isObject, resolveRef } from "./spec-values.js";
 
 export type ParamShape = "string" | "integer" | "number" | "boolean" | "any" | { object: Record<string, ParamShape> } | { array: ParamShape };
 

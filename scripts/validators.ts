@@ -14,7 +14,7 @@
  * is reported, so that valid input costs no string building. `depth` counts the members and items
  * entered through a `$ref`.
  */
-import { isObject } from "./check.js";
+import { isObject } from "./spec-values.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
 import type { ServiceModel } from "./model.js";
 import { standardSchemaName, validatorName } from "./names.js";
