@@ -48,8 +48,10 @@ async function syntheticSpec(): Promise<{ text: string; file: string }> {
 
 function wideSpec(): string {
   const lines = ["openapi: 3.1.0", "components:", "  schemas:"];
-  for (let i = 0; lines.join("\n").length < TARGET_BYTES; i++) {
-    lines.push(`    Schema${i}:`, "      type: object", `      description: Schema number ${i}, one of very many in one mapping.`, "      properties:", "        Name: { type: string }");
+  for (let i = 0, bytes = 0; bytes < TARGET_BYTES; i++) {
+    const schema = [`    Schema${i}:`, "      type: object", `      description: Schema number ${i}, one of very many in one mapping.`, "      properties:", "        Name: { type: string }"];
+    lines.push(...schema);
+    bytes += schema.join("\n").length + 1;
   }
   return lines.join("\n") + "\n";
 }

@@ -10,7 +10,7 @@
  * itself must be valid UTF-8.
  */
 import { readFile } from "node:fs/promises";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 export interface LoadedSpec {
@@ -97,23 +97,10 @@ function invalidUtf8Offsets(bytes: Uint8Array): number[] {
   return offsets;
 }
 
-/** Where a mapping's members or a list's items are, by byte offset into the text. */
-interface MapPositions {
-  readonly kind: "map";
-  /** Per key: where a problem about its value is reported. */
-  readonly at: Map<string, number>;
-}
-/** Where each key of a mapping is, while converting it (for duplicate keys). */
-type KeyPositions = Map<string, number>;
-interface SeqPositions {
-  readonly kind: "seq";
-  readonly at: number[];
-}
-
 /** The pure half of loading: text → LoadedSpec, or a SpecError listing every YAML problem. */
 export function parseSpec(text: string, displayPath: string): LoadedSpec {
   const lineCounter = new LineCounter();
-  // uniqueKeys is off: duplicate keys are found in toJson below, in linear time.
+  // uniqueKeys is off: duplicate keys are found by JsonConverter, in linear time.
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const problem = (offset: number, message: string): SpecProblem => {
     const pos = lineCounter.linePos(offset);
@@ -131,47 +118,60 @@ export function parseSpec(text: string, displayPath: string): LoadedSpec {
     let node: unknown = value;
     let offset = rootOffset;
     for (const segment of splitPointer(pointer)) {
-      const positions = typeof node === "object" && node !== null ? converter.positions.get(node) : undefined;
-      if (positions === undefined) break;
-      if (positions.kind === "map") {
-        const at = Object.hasOwn(node as object, segment) ? positions.at.get(segment) : undefined;
-        if (at === undefined) break;
-        offset = at;
+      const source = typeof node === "object" && node !== null ? converter.sources.get(node) : undefined;
+      if (isMap(source)) {
+        const pair = Object.hasOwn(node as object, segment) ? converter.pairOf(source, segment) : undefined;
+        if (pair === undefined) break;
+        offset = valueOffset(pair, source);
         node = (node as Record<string, unknown>)[segment];
-      } else {
+      } else if (isSeq(source)) {
         const index = /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
-        const at = positions.at[index];
-        if (at === undefined) break;
-        offset = at;
+        const item = source.items[index] as Node | null | undefined;
+        if (item === undefined) break;
+        offset = item?.range?.[0] ?? source.range?.[0] ?? offset;
         node = (node as unknown[])[index];
-      }
+      } else break;
     }
     return lineCounter.linePos(offset);
   };
   return { displayPath, value, positionOf };
 }
 
+/**
+ * Where a problem about a member's value is reported: a scalar, alias or flow collection where the
+ * value is; a block mapping or list where its key is, since it only starts on the next line.
+ */
+function valueOffset(pair: Pair, map: YAMLMap): number {
+  const keyNode = pair.key as Node | null;
+  const valueNode = pair.value as Node | null;
+  const keyOffset = keyNode?.range?.[0] ?? map.range?.[0] ?? 0;
+  const sameLine = isScalar(valueNode) || isAlias(valueNode) || ((isMap(valueNode) || isSeq(valueNode)) && valueNode.flow === true);
+  return sameLine ? (valueNode!.range?.[0] ?? keyOffset) : keyOffset;
+}
+
 /** Tags of YAML's core schema: the only ones a spec may write. */
 const CORE_TAGS = new Set(["tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"]);
 
-/** A node as a JSON value, with how many nodes it stands for and how deep it nests. */
-interface Converted {
-  readonly value: unknown;
-  readonly size: number;
-  readonly height: number;
-}
-const LEAF_NULL: Converted = { value: null, size: 1, height: 0 };
-
-/** yaml's nodes → JSON values, with the position of every member and item. */
+/**
+ * yaml's nodes → JSON values. Linear in the size of the document, and lean: it remembers only the
+ * yaml node of each mapping and list (`sources`); positions are found from those when a problem is
+ * reported. Each `node` call leaves the size (in nodes, aliases expanded) and height of what it
+ * converted in `size` and `height`, which mappings and lists add up.
+ */
 class JsonConverter {
   readonly problems: SpecProblem[] = [];
-  readonly positions = new WeakMap<object, MapPositions | SeqPositions>();
-  /** The value and expanded size (in nodes) of each anchored node, once converted. */
-  private readonly converted = new Map<Node, Converted>();
+  /** The yaml node each mapping and list came from (an aliased one: its anchor's). */
+  readonly sources = new Map<object, YAMLMap | YAMLSeq>();
+  /** Per mapping, its first pair of each key: built when first needed (a duplicate, a position). */
+  private readonly pairIndex = new Map<YAMLMap, Map<string, Pair>>();
+  /** The value, size and height of each anchored node, once converted. */
+  private readonly converted = new Map<Node, { value: unknown; size: number; height: number }>();
   /** The node each anchor name stands for at this point of the walk (an anchor may be redefined). */
   private readonly anchors = new Map<string, Node>();
   /** Anchored nodes being converted: an alias to one of them is recursive. */
   private readonly open = new Set<Node>();
+  private size = 0;
+  private height = 0;
   /** Nodes written out, and nodes aliases added. */
   private written = 0;
   private aliased = 0;
@@ -186,24 +186,39 @@ class JsonConverter {
     const root = this.document.contents as Node | null;
     this.written = countNodes(root);
     this.aliasBudget = Math.max(MIN_ALIAS_BUDGET, this.written);
-    return root === null ? null : this.node(root, 0).value;
+    return root === null ? null : this.node(root, 0);
+  }
+
+  /** The first pair of `map` whose key is `key`, as converted. */
+  pairOf(map: YAMLMap, key: string): Pair | undefined {
+    let index = this.pairIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const pair of map.items) {
+        const name = keyText(pair.key as Node | null, this.document);
+        if (name !== undefined && !index.has(name)) index.set(name, pair as Pair);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index.get(key);
   }
 
   private report(node: Node | null | undefined, message: string): void {
     this.problems.push(this.problem(node?.range?.[0] ?? 0, message));
   }
 
-  /** The JSON value of a node and how many nodes it stands for. */
-  private node(node: Node, depth: number): Converted {
-    if (isAlias(node)) {
-      const target = this.alias(node);
-      if (depth + target.height <= MAX_NESTING) return target;
-      this.report(node, `YAML: mappings and lists nest more than ${MAX_NESTING} levels deep where alias *${node.source} is expanded`);
-      return LEAF_NULL;
-    }
+  private leaf(value: unknown): unknown {
+    this.size = 1;
+    this.height = 0;
+    return value;
+  }
+
+  /** The JSON value of a node; its size and height are left in `size` and `height`. */
+  private node(node: Node, depth: number): unknown {
+    if (isAlias(node)) return this.alias(node, depth);
     if (depth > MAX_NESTING && (isMap(node) || isSeq(node))) {
       this.report(node, `YAML: mappings and lists nest more than ${MAX_NESTING} levels deep here`);
-      return LEAF_NULL;
+      return this.leaf(null);
     }
     const anchor = (node as { anchor?: string }).anchor;
     if (anchor !== undefined) {
@@ -211,33 +226,33 @@ class JsonConverter {
       this.open.add(node);
     }
     const tag = (node as { tag?: string }).tag;
-    let result: Converted;
+    let value: unknown;
     if (tag !== undefined && !CORE_TAGS.has(tag)) {
       this.report(node, `YAML: the tag ${tag} is not one of YAML's core schema (str, int, float, bool, null, map, seq); a spec holds JSON values only`);
-      result = LEAF_NULL;
-    } else if (isMap(node)) result = this.map(node, depth);
-    else if (isSeq(node)) result = this.seq(node, depth);
-    else if (isScalar(node)) result = { value: this.scalar(node), size: 1, height: 0 };
+      value = this.leaf(null);
+    } else if (isMap(node)) value = this.map(node, depth);
+    else if (isSeq(node)) value = this.seq(node, depth);
+    else if (isScalar(node)) value = this.leaf(this.scalar(node));
     else {
       this.report(node, "YAML: not a mapping, list or scalar");
-      result = LEAF_NULL;
+      value = this.leaf(null);
     }
     if (anchor !== undefined) {
       this.open.delete(node);
-      this.converted.set(node, result);
+      this.converted.set(node, { value, size: this.size, height: this.height });
     }
-    return result;
+    return value;
   }
 
-  private alias(node: Node & { source: string }): Converted {
+  private alias(node: Alias, depth: number): unknown {
     const target = this.anchors.get(node.source);
     if (target === undefined) {
       this.report(node, `YAML: alias *${node.source} refers to no anchor &${node.source} before it`);
-      return LEAF_NULL;
+      return this.leaf(null);
     }
     if (this.open.has(target)) {
       this.report(node, `YAML: alias *${node.source} is inside the node it refers to; a spec cannot be infinite`);
-      return LEAF_NULL;
+      return this.leaf(null);
     }
     const done = this.converted.get(target)!;
     this.aliased += done.size;
@@ -245,58 +260,58 @@ class JsonConverter {
       if (this.aliased - done.size <= this.aliasBudget) {
         this.report(node, `YAML: aliases expand this document to more than ${this.written + this.aliasBudget} nodes (it writes out ${this.written}); refusing what looks like an alias bomb`);
       }
-      return LEAF_NULL;
+      return this.leaf(null);
     }
-    return done;
+    if (depth + done.height > MAX_NESTING) {
+      this.report(node, `YAML: mappings and lists nest more than ${MAX_NESTING} levels deep where alias *${node.source} is expanded`);
+      return this.leaf(null);
+    }
+    this.size = done.size;
+    this.height = done.height;
+    return done.value;
   }
 
-  private map(node: Node & { items: unknown[] }, depth: number): Converted {
+  private map(node: YAMLMap, depth: number): unknown {
     const value: Record<string, unknown> = {};
-    const at = new Map<string, number>();
-    const keyAt: KeyPositions = new Map();
     let size = 1;
     let height = 0;
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       const key = this.key(keyNode);
       const valueNode = pair.value as Node | null;
-      const member = valueNode === null ? LEAF_NULL : this.node(valueNode, depth + 1);
-      size += member.size;
-      height = Math.max(height, member.height + 1);
+      const member = valueNode === null ? this.leaf(null) : this.node(valueNode, depth + 1);
+      size += this.size;
+      height = Math.max(height, this.height + 1);
       if (key === undefined) continue;
       if (Object.hasOwn(value, key)) {
-        this.report(keyNode, `YAML: Map keys must be unique; "${key}" is already defined at ${this.describe(keyAt.get(key))}`);
+        const first = this.pairOf(node, key)?.key as Node | null | undefined;
+        this.report(keyNode, `YAML: Map keys must be unique; "${key}" is already defined at ${this.describe(first?.range?.[0])}`);
         continue;
       }
-      // A scalar, alias or flow collection is reported where the value is; a block mapping or list
-      // where its key is, since it only starts on the next line.
-      const sameLine = isScalar(valueNode) || isAlias(valueNode) || ((isMap(valueNode) || isSeq(valueNode)) && valueNode.flow === true);
-      const keyOffset = keyNode?.range?.[0] ?? node.range?.[0] ?? 0;
-      at.set(key, sameLine ? (valueNode!.range?.[0] ?? keyOffset) : keyOffset);
-      keyAt.set(key, keyOffset);
-      // defineProperty, not assignment: a key "__proto__" is an own member like any other.
-      Object.defineProperty(value, key, { value: member.value, enumerable: true, writable: true, configurable: true });
+      // Assignment would set the prototype for "__proto__", which must be an own member like any other.
+      if (key === "__proto__") Object.defineProperty(value, key, { value: member, enumerable: true, writable: true, configurable: true });
+      else value[key] = member;
     }
-    this.positions.set(value, { kind: "map", at });
-    return { value, size, height };
+    this.sources.set(value, node);
+    this.size = size;
+    this.height = height;
+    return value;
   }
 
-  private seq(node: Node & { items: unknown[] }, depth: number): Converted {
+  private seq(node: YAMLSeq, depth: number): unknown {
     const value: unknown[] = [];
-    const at: number[] = [];
     let size = 1;
     let height = 0;
     for (const item of node.items) {
       const itemNode = item as Node | null;
-      const converted = itemNode === null ? LEAF_NULL : this.node(itemNode, depth + 1);
-      value.push(converted.value);
-      at.push(itemNode?.range?.[0] ?? node.range?.[0] ?? 0);
-      size += converted.size;
-      height = Math.max(height, converted.height + 1);
+      value.push(itemNode === null ? this.leaf(null) : this.node(itemNode, depth + 1));
+      size += this.size;
+      height = Math.max(height, this.height + 1);
     }
-    this.positions.set(value, { kind: "seq", at });
-    return { value, size, height };
+    this.sources.set(value, node);
+    this.size = size;
+    this.height = height;
+    return value;
   }
 
   /** A mapping key as the string JSON would use; undefined (reported) for keys JSON cannot have. */
@@ -306,11 +321,9 @@ class JsonConverter {
       this.report(keyNode, isAlias(keyNode) && resolved === undefined ? `YAML: alias *${keyNode.source} refers to no anchor before it` : "YAML: a key must be a string (or a number or boolean), not a mapping or list");
       return undefined;
     }
-    const key = resolved.value;
-    if (typeof key === "string") return key;
-    if ((typeof key === "number" && Number.isFinite(key)) || typeof key === "boolean") return String(key);
-    this.report(keyNode, `YAML: the key ${key === null ? "null (an empty key or ~)" : String(key)} is not one a JSON object can have`);
-    return undefined;
+    const key = scalarKey(resolved);
+    if (key === undefined) this.report(keyNode, `YAML: the key ${resolved.value === null ? "null (an empty key or ~)" : String(resolved.value)} is not one a JSON object can have`);
+    return key;
   }
 
   private scalar(node: Node & { value: unknown }): unknown {
@@ -329,6 +342,20 @@ class JsonConverter {
     const { line, col } = this.problem(offset ?? 0, "");
     return `line ${line}, column ${col}`;
   }
+}
+
+/** The key a scalar gives in JSON: strings as they are, finite numbers and booleans as text; undefined for others. */
+function scalarKey(scalar: Node & { value: unknown }): string | undefined {
+  const key = scalar.value;
+  if (typeof key === "string") return key;
+  if ((typeof key === "number" && Number.isFinite(key)) || typeof key === "boolean") return String(key);
+  return undefined;
+}
+
+/** The JSON key of a pair's key node, aliases resolved (for positions, after converting). */
+function keyText(keyNode: Node | null, document: Document): string | undefined {
+  const resolved = isAlias(keyNode) ? keyNode.resolve(document) : keyNode;
+  return isScalar(resolved) ? scalarKey(resolved) : undefined;
 }
 
 /** Nodes written out in the document, aliases counted as one. */
