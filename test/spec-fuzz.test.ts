@@ -13,6 +13,7 @@ import { stringify } from "yaml";
 import { generate } from "../scripts/generate.js";
 import { parseSpec } from "../scripts/load.js";
 import { SpecError } from "../scripts/problems.js";
+import { seededRandom } from "../runtime/mock/faults.js";
 import { repoRoot, scratchDir } from "./helpers.js";
 
 const RUNS = Number(process.env["TCGEN_FUZZ_RUNS"] ?? 2000);
@@ -22,18 +23,6 @@ const BASES = ["cvm/2017-03-12.yaml", "cbs/2017-03-12.yaml", "catalog/2024-06-01
   const text = readFileSync(path.join(repoRoot, "test/fixtures/specs", file), "utf8");
   return { file, text, value: parseSpec(text, file).value };
 });
-
-/** mulberry32: a small seeded generator, so that a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Rng = () => number;
@@ -151,7 +140,7 @@ beforeAll(async () => {
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
 async function runOne(index: number): Promise<Outcome> {
-  const rng = random(SEED + index * 7919);
+  const rng = seededRandom(SEED + index * 7919);
   const base = BASES[index % BASES.length]!;
   let bytes: Buffer;
   if (rng() < 0.7) {
