@@ -13,15 +13,21 @@
  * Either way the signature names the spec's service, never the host.
  */
 import type { Client, Middleware } from "openapi-fetch";
+import { announcedLength, answerCoding, DEFAULT_MAX_ANSWER_BYTES, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "./answer.js";
 import { createCallContext, runCall, type Logger } from "./call.js";
 import type { ValidationOptions } from "./call-validation.js";
+import { checkTimeout, untilAborted } from "./deadline.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
-import { sendWithNode } from "./transport-node.js";
+import { Redactor } from "./redact.js";
+import { sendWithNode, type NodeSendOptions } from "./transport-node.js";
 import { credentialsResolver, type Credentials, type CredentialsProvider } from "./credentials.js";
 import type { TextResult } from "./envelope.js";
 import { resolveEndpoint } from "./endpoints.js";
-import { TencentCloudTransportError } from "./errors.js";
+import { AnswerTooLargeError, TencentCloudTransportError } from "./errors.js";
 import type { RetryOptions } from "./retry.js";
+
+/** Default `idleTimeoutMs` of the node:http transport: a connection silent this long is dead. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** What a generated client tells the runtime about its service; emitted from the spec. */
 export interface ServiceDescriptor {
@@ -67,8 +73,17 @@ export interface ClientOptions {
   retry?: RetryOptions;
   /** Client-side rate limiting from `x-tc-rate-limit`, per action; `false` turns it off, a map sets limits. */
   rateLimit?: boolean | Readonly<Record<string, number>>;
-  /** Deadline of every call in ms, queueing and retries included; default none. */
+  /**
+   * Deadline of every call in ms: limiter queue, credentials, attempts, bodies and backoff included.
+   * Default 120,000 (two full attempts); `Infinity` for none. Per call: `{ timeoutMs }`.
+   */
   timeoutMs?: number;
+  /** Deadline of each attempt on the wire in ms, body included. Default 60,000 (the official SDK's); `Infinity` for none. */
+  attemptTimeoutMs?: number;
+  /** node:http transport: give a connection up after this many ms without a byte in either direction. Default 30,000; `Infinity` for never. */
+  idleTimeoutMs?: number;
+  /** Largest answer read, in bytes after decoding; a larger one ends in `AnswerTooLargeError`. Default 32 MiB. */
+  maxAnswerBytes?: number;
   /** Receives one event per attempt; never given credentials, signatures or tokens. */
   logger?: Logger;
   /** A custom fetch (proxies, testing); defaults to the global one (keep-alive on Node). */
@@ -83,8 +98,10 @@ export interface ClientOptions {
 export interface CallOptions {
   /** Aborts the call, also while it waits in the rate limiter or between retries. */
   signal?: AbortSignal;
-  /** This call's deadline in ms, overriding the client's `timeoutMs`. */
+  /** This call's deadline in ms, overriding the client's `timeoutMs` (`Infinity`: none). */
   timeoutMs?: number;
+  /** This call's deadline per attempt in ms, overriding the client's `attemptTimeoutMs`. */
+  attemptTimeoutMs?: number;
 }
 
 /** What a generated client is built on: the typed HTTP core and the call loop around it. */
@@ -125,12 +142,21 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
     region: options.region,
     language: options.language,
   };
-  const context = createCallContext(descriptor.rateLimits, options);
+  checkTimeout("idleTimeoutMs", options.idleTimeoutMs);
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  if (!(maxAnswerBytes > 0)) throw new RangeError(`maxAnswerBytes must be a positive number of bytes or Infinity, got ${String(options.maxAnswerBytes)}`);
+  const redactor = new Redactor();
+  const redact = (text: string) => redactor.redact(text);
+  const context = createCallContext(descriptor.rateLimits, options, redact);
   const now = options.now ?? Date.now;
   const getCredentials = credentialsResolver(options.credentials, { profile: options.profile });
   // Signed with Tencent's clock once a SignatureExpire answer has taught us how far ours is off.
-  const prepare = async (action: string, json: string) =>
-    prepareRequest(settings, action, json, await getCredentials(), Math.floor((now() + context.clockOffsetMs) / 1000));
+  // Credentials are awaited within the attempt's signal: a hanging provider cannot outlast the call.
+  const prepare = async (action: string, json: string, signal: AbortSignal | undefined) => {
+    const credentials = await untilAborted(getCredentials(signal), signal);
+    redactor.learn(credentials);
+    return prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
+  };
 
   // openapi-fetch (and the global Request it builds on) is loaded only when the fetch path is used.
   let http: Promise<Client<Paths, "application/json">> | undefined;
@@ -142,10 +168,11 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         redirect: "manual",
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
-      client.use(tencentCloudMiddleware(descriptor, prepare));
+      client.use(tencentCloudMiddleware(descriptor, { prepare, redact, maxAnswerBytes }));
       return client;
     }));
   const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
+  const nodeOptions: NodeSendOptions = { idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, maxAnswerBytes, redact };
   const idempotent = new Set(descriptor.idempotent);
   return {
     http: typedHttp,
@@ -155,7 +182,8 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         idempotent: idempotent.has(action),
         signal: callOptions?.signal,
         timeoutMs: callOptions?.timeoutMs,
-        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, JSON.stringify(input)), signal) : viaFetch,
+        attemptTimeoutMs: callOptions?.attemptTimeoutMs,
+        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, JSON.stringify(input), signal), signal, nodeOptions) : viaFetch,
       }),
   };
 }
@@ -176,7 +204,13 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action: string, json: string) => Promise<PreparedRequest>): Middleware {
+interface MiddlewareContext {
+  readonly prepare: (action: string, json: string, signal: AbortSignal | undefined) => Promise<PreparedRequest>;
+  readonly redact: (text: string) => string;
+  readonly maxAnswerBytes: number;
+}
+
+function tencentCloudMiddleware(descriptor: ServiceDescriptor, { prepare, redact, maxAnswerBytes }: MiddlewareContext): Middleware {
   const actionOf = (schemaPath: string): string => {
     const action = descriptor.actions[schemaPath];
     if (action === undefined) throw new TypeError(`${schemaPath} is not an action of ${descriptor.service}`);
@@ -185,7 +219,7 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action:
 
   return {
     async onRequest({ request, schemaPath }) {
-      const prepared = await prepare(actionOf(schemaPath), await request.text());
+      const prepared = await prepare(actionOf(schemaPath), await request.text(), request.signal);
       return new Request(prepared.url, {
         method: prepared.method,
         headers: prepared.headers,
@@ -195,15 +229,43 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action:
       });
     },
 
+    // The fetch implementation has decoded what Accept-Encoding asked for; here the body is read
+    // within the cap (and the attempt's signal, which the fetch honours while streaming).
     async onResponse({ request, response, schemaPath }) {
-      if (response.status === 200) return undefined;
-      const body = await response.text().catch(() => "");
+      const action = actionOf(schemaPath);
+      const host = new URL(request.url).host;
+      const coding = answerCoding(response.headers.get("content-encoding"));
+      if (typeof coding === "object") {
+        await response.body?.cancel().catch(() => {});
+        throw new TencentCloudTransportError({ action, status: response.status, requestSent: true, message: refusedCodingMessage(host, coding.refused) });
+      }
+      if (response.status === 200) {
+        const announced = coding === undefined ? announcedLength(response.headers.get("content-length")) : undefined;
+        if (announced !== undefined && announced > maxAnswerBytes) {
+          await response.body?.cancel().catch(() => {});
+          throw new AnswerTooLargeError({ action, status: 200, maxAnswerBytes, host, announced });
+        }
+        const { text, over } = await readWebBody(response.body, maxAnswerBytes).catch((error: unknown) => {
+          // An abort is the call's business (call.ts tells deadlines and the caller apart).
+          if (request.signal.aborted) throw error;
+          throw new TencentCloudTransportError(
+            { action, status: 200, requestSent: true, message: redact(`the answer from ${host} broke off: ${error instanceof Error ? error.message : String(error)}`) },
+            { cause: error },
+          );
+        });
+        if (over) throw new AnswerTooLargeError({ action, status: 200, maxAnswerBytes, host });
+        const headers = new Headers(response.headers);
+        headers.delete("content-encoding");
+        headers.delete("content-length");
+        return new Response(text, { status: 200, headers });
+      }
+      const { text } = await readWebBody(response.body, ERROR_BODY_READ_BYTES).catch(() => ({ text: "" }));
       throw new TencentCloudTransportError({
-        action: actionOf(schemaPath),
+        action,
         status: response.status,
-        body,
+        body: redact(text),
         traceId: response.headers.get("X-TC-TraceId") ?? undefined,
-        message: `HTTP ${response.status} from ${new URL(request.url).host}, expected 200 with a JSON envelope`,
+        message: `HTTP ${response.status} from ${host}, expected 200 with a JSON envelope`,
       });
     },
 
@@ -212,7 +274,7 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, prepare: (action:
       if (request.signal.aborted || error instanceof TencentCloudTransportError) return undefined;
       const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       return new TencentCloudTransportError(
-        { action: actionOf(schemaPath), message: `request to ${new URL(request.url).host} failed: ${reason}` },
+        { action: actionOf(schemaPath), message: redact(`request to ${new URL(request.url).host} failed: ${reason}`) },
         { cause: error },
       );
     },

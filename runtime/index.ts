@@ -1,17 +1,19 @@
 /** The hand-written runtime every generated client builds on. */
-export { createTencentCloudClient } from "./client.js";
+export { createTencentCloudClient, DEFAULT_IDLE_TIMEOUT_MS } from "./client.js";
+export { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "./answer.js";
+export { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "./call.js";
 export { MAX_GET_QUERY_BYTES, prepareRequest } from "./prepare.js";
 export type { PreparedRequest, RequestSettings } from "./prepare.js";
 export type { CallOptions, ClientOptions, Language, ServiceDescriptor, TencentCloudClient } from "./client.js";
 export type { CallEvent, Logger } from "./call.js";
 export { readEnvelope } from "./envelope.js";
-export type { TextResult } from "./envelope.js";
+export type { EnvelopeOptions, TextResult } from "./envelope.js";
 export { resolveEndpoint } from "./endpoints.js";
 export { DEFAULT_RETRY, isThrottling } from "./retry.js";
 export type { RetryOptions } from "./retry.js";
-export { CREDENTIAL_ENV, credentialsResolver, parseIni } from "./credentials.js";
-export type { Credentials, CredentialsOptions, CredentialsProvider, ProvidedCredentials } from "./credentials.js";
-export { CredentialsError, TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
+export { CREDENTIAL_ENV, CREDENTIALS_TIMEOUT_MS, credentialsResolver, parseIni } from "./credentials.js";
+export type { Credentials, CredentialsOptions, CredentialsProvider, CredentialsSource, ProvidedCredentials } from "./credentials.js";
+export { AnswerTooLargeError, CredentialsError, TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
 export { collect, paginate, PaginationError } from "./paginate.js";
 export type { PaginatorDefinition } from "./paginate.js";
 export { DEFAULT_WAITER_TIMEOUT_MS, waitForItems, WaiterFailedError, WaiterTimeoutError } from "./waiter.js";
