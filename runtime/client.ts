@@ -26,8 +26,12 @@ import { resolveEndpoint } from "./endpoints.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "./errors.js";
 import type { RetryOptions } from "./retry.js";
 
-/** Default `idleTimeoutMs` of the node:http transport: a connection silent this long is dead. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/**
+ * Default `idleTimeoutMs` of the node:http transport: a connection on which nothing moved for a
+ * minute is dead. Equal to the default attempt deadline, which therefore fires first; the idle
+ * timeout is what still ends a stalled connection when the deadlines are set to `Infinity`.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /** What a generated client tells the runtime about its service; emitted from the spec. */
 export interface ServiceDescriptor {
@@ -80,7 +84,7 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Deadline of each attempt on the wire in ms, body included. Default 60,000 (the official SDK's); `Infinity` for none. */
   attemptTimeoutMs?: number;
-  /** node:http transport: give a connection up after this many ms without a byte in either direction. Default 30,000; `Infinity` for never. */
+  /** node:http transport: give a connection up after this many ms without a byte in either direction. Default 60,000; `Infinity` for never. */
   idleTimeoutMs?: number;
   /** Largest answer read, in bytes after decoding; a larger one ends in `AnswerTooLargeError`. Default 32 MiB. */
   maxAnswerBytes?: number;
@@ -155,7 +159,10 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
   const prepare = async (action: string, json: string, signal: AbortSignal | undefined) => {
     const credentials = await untilAborted(getCredentials(signal), signal);
     redactor.learn(credentials);
-    return prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
+    const prepared = prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
+    // The Authorization header ends with the 64 hex digits of the signature.
+    redactor.rememberSignature(prepared.headers["Authorization"]!.slice(-64));
+    return prepared;
   };
 
   // openapi-fetch (and the global Request it builds on) is loaded only when the fetch path is used.

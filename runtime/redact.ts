@@ -8,9 +8,10 @@
  *   - the secret keys and tokens it has signed with (the last {@link REMEMBERED} pairs), found in any
  *     mix of the encodings a server may apply character by character: raw, percent-encoded (either
  *     case, UTF-8 bytes), JSON/JavaScript `\uXXXX` and `\/` escapes, HTML entities (`&#43;`,
- *     `&#x2B;`, `&amp;`…), plus the whole value in base64 and base64url;
- *   - every TC3 signature, by its form: 64 hexadecimal digits (a signature is never known ahead, and
- *     each request has its own).
+ *     `&#x2B;`, `&amp;`…), and inside base64 or base64url text at any alignment (a whole header
+ *     block encoded);
+ *   - every TC3 signature, by its form (64 hexadecimal digits, however it is escaped: hex digits are
+ *     never escaped), and the signatures of its last {@link SIGNATURES} requests also inside base64.
  *
  * Only error paths run it; a successful call never does.
  */
@@ -21,13 +22,27 @@ export const REDACTED = "[redacted]";
 /** How many distinct key pairs (rotating temporary credentials) a client remembers to redact. */
 export const REMEMBERED = 8;
 
-/** A TC3 signature (or any SHA-256 in hex): 64 hex digits not part of a longer hex run. */
-const SIGNATURE = /(?<![0-9a-fA-F])[0-9a-fA-F]{64}(?![0-9a-fA-F])/g;
+/** How many recent request signatures are remembered, to find them inside base64 text. */
+export const SIGNATURES = 256;
+
+/**
+ * A TC3 signature (or any SHA-256 in hex): a run of 64 or more hex digits, taken whole, since an
+ * escape before it may end in hex digits too (`Signature%3D…`).
+ */
+const SIGNATURE = /[0-9a-fA-F]{64,}/g;
 
 export class Redactor {
   private readonly secrets: string[] = [];
   private pattern: RegExp | undefined;
   private last: Credentials | undefined;
+  private readonly signatures: string[] = [];
+  private nextSignature = 0;
+
+  /** Records a request's signature: one array write per request, the only cost on the success path. */
+  rememberSignature(signature: string): void {
+    this.signatures[this.nextSignature] = signature;
+    this.nextSignature = (this.nextSignature + 1) % SIGNATURES;
+  }
 
   /** Records the secrets of credentials about to be used (cheap when they are the same as last time). */
   learn(credentials: Credentials): void {
@@ -46,8 +61,12 @@ export class Redactor {
 
   /** `text` with every known secret and every signature replaced by `[redacted]`. */
   redact(text: string): string {
-    const withoutSecrets = this.pattern ? text.replace(this.pattern, REDACTED) : text;
-    return withoutSecrets.replace(SIGNATURE, REDACTED);
+    let clean = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+    clean = clean.replace(SIGNATURE, REDACTED);
+    if (this.signatures.length > 0 && /[A-Za-z0-9+/_-]{40}/.test(clean)) {
+      clean = clean.replace(new RegExp(this.signatures.flatMap(base64Forms).map(escape).join("|"), "g"), REDACTED);
+    }
+    return clean;
   }
 }
 
@@ -55,12 +74,31 @@ export class Redactor {
 export function secretsPattern(secrets: readonly string[]): RegExp {
   const alternatives: string[] = [];
   for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    alternatives.push([...secret].map(characterForms).join(""));
-    const bytes = new TextEncoder().encode(secret);
-    const base64 = btoa(String.fromCharCode(...bytes));
-    alternatives.push(escape(base64), escape(base64.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")));
+    alternatives.push([...secret].map(characterForms).join(""), ...base64Forms(secret).map(escape));
   }
   return new RegExp(alternatives.join("|"), "g");
+}
+
+/**
+ * What base64 (and base64url) text holding `secret` anywhere contains, whatever its offset: for each
+ * of the three alignments, the characters that only the secret's own bytes determine.
+ */
+export function base64Forms(secret: string): string[] {
+  const bytes = new TextEncoder().encode(secret);
+  const forms: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const padded = new Uint8Array(pad + bytes.length);
+    padded.set(bytes, pad);
+    let binary = "";
+    for (const byte of padded) binary += String.fromCharCode(byte);
+    const start = Math.ceil((8 * pad) / 6);
+    const end = Math.floor((8 * padded.length) / 6);
+    const form = btoa(binary).slice(start, end);
+    // Too short a run could occur by chance in other base64 text; secrets are long.
+    if (form.length < 8) continue;
+    forms.push(form, form.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return forms;
 }
 
 const HTML_NAMED: Readonly<Record<string, string>> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
@@ -79,6 +117,8 @@ function characterForms(char: string): string {
       .join(""),
   );
   if (char === " ") forms.push("\\+");
+  // Its UTF-8 bytes read back as Latin-1, as servers read header bytes ("ü" echoed as "Ã¼").
+  if (code > 0x7f) forms.push(escape(String.fromCharCode(...new TextEncoder().encode(char))));
   // JSON and JavaScript escapes: \uXXXX (each UTF-16 unit), and \/ for a slash.
   forms.push(
     char

@@ -124,8 +124,8 @@ export async function sendWithNode(action: string, prepared: PreparedRequest, si
       const chunks: Buffer[] = [];
       let size = 0;
       const finish = (over: boolean) => {
-        const text = Buffer.concat(chunks, size).toString("utf8");
         if (status === 200 && over) return settle({ error: new AnswerTooLargeError({ action, status, maxAnswerBytes: limit, host: url.host }) });
+        const text = Buffer.concat(chunks, size).toString("utf8");
         if (status !== 200) {
           return settle({
             error: new TencentCloudTransportError({

@@ -152,7 +152,12 @@ export async function startMockServer(definition: MockServiceDefinition, options
     if (method !== "POST" && method !== "GET") {
       return sendError(new ApiFailure("UnsupportedProtocol", `HTTP method ${method} is not supported; use POST or GET`));
     }
-    if (body === undefined) return sendError(new ApiFailure("RequestSizeLimitExceeded", `the request body exceeds ${MAX_POST_BYTES} bytes`));
+    if (body === undefined) {
+      // The rest of the body was discarded, not read as a request: the connection ends with this answer,
+      // so a keep-alive client opens a new one instead of writing into a stream the server gave up.
+      res.setHeader("Connection", "close");
+      return sendError(new ApiFailure("RequestSizeLimitExceeded", `the request body exceeds ${MAX_POST_BYTES} bytes`));
+    }
     if (method === "GET" && Buffer.byteLength(query) > MAX_GET_QUERY_BYTES) {
       return sendError(new ApiFailure("RequestSizeLimitExceeded", `the GET query exceeds ${MAX_GET_QUERY_BYTES} bytes; use POST`));
     }
@@ -346,14 +351,39 @@ function exampleAnswer(action: MockActionDefinition, params: Record<string, unkn
   return error ? { error: { code: String(error.Code), message: String(error.Message ?? "") } } : { response: fields };
 }
 
-/** Reads the body, or returns undefined once it exceeds `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * How much of an oversized body is read (and discarded) before the connection is cut: enough for any
+ * client that sent a little too much to finish sending and read the answer.
+ */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the body, or returns undefined once it exceeds `limit` bytes. An oversized body is still read
+ * to its end and discarded (up to {@link MAX_DRAINED_BYTES}, beyond which the connection is cut), so
+ * that the client, which may still be writing, gets to read the answer instead of a reset.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (over) {
+        if (size > MAX_DRAINED_BYTES) req.socket.destroy();
+        return;
+      }
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("the client went away before its request was complete"));
+    });
+  });
 }
