@@ -80,6 +80,8 @@ export async function runMock(args: string[]): Promise<number> {
     },
     ...(values["secret-id"] && values["secret-key"] ? { credentials: { secretId: values["secret-id"], secretKey: values["secret-key"] } } : {}),
   });
+  // Watching starts before the banner: whoever reads the banner may send a signal at once.
+  const stopped = untilStopped({ stdin: values["exit-on-stdin-close"] });
   console.log(`tcgen mock: mongodb 2019-07-25 listening on ${mock.url}`);
   console.log(`  endpoint:   ${mock.url}`);
   console.log(`  secret id:  ${mock.credentials.secretId}`);
@@ -87,7 +89,7 @@ export async function runMock(args: string[]): Promise<number> {
   console.log(`  secret key: ${values["secret-key"] ? "(as given)" : mock.credentials.secretKey}`);
   if (Object.keys(faults).length > 0) console.log(`  faults:     ${JSON.stringify(faults)}`);
   // Until a signal, the exit of the npm/npx process (or whatever started it), or stdin closing if asked.
-  const reason = await untilStopped({ stdin: values["exit-on-stdin-close"] });
+  const reason = await stopped;
   await mock.close();
   console.log(`tcgen mock: stopped (${reason === "parent-exited" ? "the process that started it exited" : reason === "stdin-closed" ? "stdin closed" : reason})`);
   return 0;

@@ -7,7 +7,7 @@
  * all, so the server would outlive the npm process a user or a test runner stopped. So the emulator
  * also watches its launchers: its parent, and on Linux every ancestor up to the npm/npx process that
  * started it (found through /proc), polled twice a second; when one is gone (or a zombie), it stops.
- * Elsewhere it watches its parent only (a reparented process has a new ppid).
+ * Elsewhere it watches its parent only (whether that process still exists).
  */
 import { readFileSync } from "node:fs";
 
@@ -43,10 +43,12 @@ export function untilStopped(options: LifetimeOptions = {}): Promise<StopReason>
         process.stdin.pause();
       });
     }
+    // `process.ppid` is read once at startup; /proc tells the current parent (a reparented process has a new one).
     const ppid = process.ppid;
     const launchers = launcherPids(ppid);
     const timer = setInterval(() => {
-      if (process.ppid !== ppid || launchers.some((pid) => !isAlive(pid))) stop("parent-exited");
+      const parent = procInfo(process.pid)?.ppid ?? ppid;
+      if (parent !== ppid || launchers.some((pid) => !isAlive(pid))) stop("parent-exited");
     }, options.pollMs ?? 500);
     // The server keeps the process alive; the watch alone must not.
     timer.unref();

@@ -74,6 +74,8 @@ export async function readWebBody(body: ReadableStream<Uint8Array> | null, limit
     if (over) reader.cancel().catch(() => {});
     reader.releaseLock();
   }
+  // An answer cut at a large cap is of no use to anyone (only error excerpts are kept): let it go at once.
+  if (over && limit > ERROR_BODY_READ_BYTES) return { text: "", over };
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -67,8 +67,10 @@ for (const [transport, transportOptions] of Object.entries(TRANSPORTS)) {
         res.writeHead(200, { "Content-Type": "application/json" });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         const pump = () => {
-          while (!res.destroyed && res.write(chunk)) self.written += chunk.length;
-          if (!res.destroyed) res.once("drain", pump);
+          while (!res.destroyed) {
+            self.written += chunk.length;
+            if (!res.write(chunk)) return void res.once("drain", pump);
+          }
         };
         res.on("close", () => res.removeAllListeners("drain"));
         pump();
