@@ -18,6 +18,7 @@ import { createCallContext, runCall, type Logger } from "./call.js";
 import type { ValidationOptions } from "./call-validation.js";
 import { checkTimeout, untilAborted } from "./deadline.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
+import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64, type Int64Plans } from "./int64.js";
 import { Redactor } from "./redact.js";
 import { sendWithNode, type NodeSendOptions } from "./transport-node.js";
 import { credentialsResolver, type Credentials, type CredentialsProvider } from "./credentials.js";
@@ -47,6 +48,8 @@ export interface ServiceDescriptor {
   readonly rateLimits: Readonly<Record<string, number>>;
   /** Actions that are safe to repeat (`x-tc-idempotent`), so `InternalError` may be retried. */
   readonly idempotent: readonly string[];
+  /** Where `x-tc-int64` members are, when the spec marks any. */
+  readonly int64?: Int64Plans;
 }
 
 export type Language = "zh-CN" | "en-US";
@@ -165,6 +168,9 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
     return prepared;
   };
 
+  // GET carries every parameter as a string in the query: x-tc-int64 members need nothing there.
+  const wire = wireFormat(settings.method === "POST" ? descriptor.int64 : undefined, descriptor.int64);
+
   // openapi-fetch (and the global Request it builds on) is loaded only when the fetch path is used.
   let http: Promise<Client<Paths, "application/json">> | undefined;
   const typedHttp = () =>
@@ -175,7 +181,7 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         redirect: "manual",
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
-      client.use(tencentCloudMiddleware(descriptor, { prepare, redact, maxAnswerBytes }));
+      client.use(tencentCloudMiddleware(descriptor, { prepare, wire, redact, maxAnswerBytes }));
       return client;
     }));
   const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
@@ -190,8 +196,39 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         signal: callOptions?.signal,
         timeoutMs: callOptions?.timeoutMs,
         attemptTimeoutMs: callOptions?.attemptTimeoutMs,
-        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, JSON.stringify(input), signal), signal, nodeOptions) : viaFetch,
+        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, wire.stringify(action, input), signal), signal, nodeOptions) : viaFetch,
+        parse: wire.parser(action),
       }),
+  };
+}
+
+/**
+ * JSON in and out of an action: `JSON.stringify`/`JSON.parse`, except for actions whose request or
+ * answer holds `x-tc-int64` members (./int64.ts).
+ */
+interface WireFormat {
+  /** The parameters as the JSON body. */
+  stringify(action: string, input: unknown): string;
+  /** A body `JSON.stringify` wrote, as `stringify` would have written it. */
+  restringify(action: string, json: string): string;
+  /** How to read the answer's text; undefined for `JSON.parse`. */
+  parser(action: string): ((text: string) => unknown) | undefined;
+}
+
+function wireFormat(requestPlans: Int64Plans | undefined, answerPlans: Int64Plans | undefined): WireFormat {
+  return {
+    stringify(action, input) {
+      const plan = requestPlans && requestPlan(requestPlans, action);
+      return plan ? stringifyWithInt64(input, plan, requestPlans) : JSON.stringify(input);
+    },
+    restringify(action, json) {
+      const plan = requestPlans && requestPlan(requestPlans, action);
+      return plan ? stringifyWithInt64(JSON.parse(json), plan, requestPlans) : json;
+    },
+    parser(action) {
+      const plan = answerPlans && answerPlan(answerPlans, action);
+      return plan ? (text) => parseWithInt64(text, plan, answerPlans) : undefined;
+    },
   };
 }
 
@@ -213,11 +250,12 @@ function parseEndpoint(endpoint: string): URL {
 
 interface MiddlewareContext {
   readonly prepare: (action: string, json: string, signal: AbortSignal | undefined) => Promise<PreparedRequest>;
+  readonly wire: WireFormat;
   readonly redact: (text: string) => string;
   readonly maxAnswerBytes: number;
 }
 
-function tencentCloudMiddleware(descriptor: ServiceDescriptor, { prepare, redact, maxAnswerBytes }: MiddlewareContext): Middleware {
+function tencentCloudMiddleware(descriptor: ServiceDescriptor, { prepare, wire, redact, maxAnswerBytes }: MiddlewareContext): Middleware {
   const actionOf = (schemaPath: string): string => {
     const action = descriptor.actions[schemaPath];
     if (action === undefined) throw new TypeError(`${schemaPath} is not an action of ${descriptor.service}`);
@@ -226,7 +264,9 @@ function tencentCloudMiddleware(descriptor: ServiceDescriptor, { prepare, redact
 
   return {
     async onRequest({ request, schemaPath }) {
-      const prepared = await prepare(actionOf(schemaPath), await request.text(), request.signal);
+      const action = actionOf(schemaPath);
+      // openapi-fetch wrote the body with JSON.stringify; x-tc-int64 members go out as bare numbers.
+      const prepared = await prepare(action, wire.restringify(action, await request.text()), request.signal);
       return new Request(prepared.url, {
         method: prepared.method,
         headers: prepared.headers,

@@ -25,12 +25,15 @@ export type { MockActionDefinition, MockServiceDefinition, MockValidation } from
 export { flattenParams, toQueryString, unflattenParams } from "./wire.js";
 export type { ParamShape } from "./wire.js";
 export { createCallValidation } from "./call-validation.js";
+export { answerPlan, parseJsonExact, parseWithInt64, requestPlan, stringifyWithInt64 } from "./int64.js";
+export type { Int64Plan, Int64Plans } from "./int64.js";
 export type { CallValidation, ValidationOptions } from "./call-validation.js";
 export { MAX_DEPTH, MAX_ISSUES, RequestValidationError, ResponseValidationError, toStandardResult } from "./validation.js";
 export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
 export {
   describeType,
   escapeRegExp,
+  isDecimalInteger,
   isJsonObject,
   isLongerThan,
   isShorterThan,

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Credentials } from "../credentials.js";
+import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64 } from "../int64.js";
 import { unflattenParams } from "../wire.js";
 import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
@@ -135,11 +136,14 @@ export async function startMockServer(definition: MockServiceDefinition, options
         errorCode,
         status,
       });
-    const sendEnvelope = (response: Record<string, unknown>, errorCode: string | undefined, secretId?: string) => {
+    const sendEnvelope = (response: Record<string, unknown>, errorCode: string | undefined, secretId?: string, action?: string) => {
       record(200, errorCode, secretId);
+      const envelope = { Response: { ...response, RequestId: randomUUID() } };
+      // x-tc-int64 members are bare JSON numbers on the wire, as Tencent sends them.
+      const plan = action === undefined || definition.int64 === undefined ? undefined : answerPlan(definition.int64, action);
       res
         .writeHead(200, { "Content-Type": "application/json", "X-TC-TraceId": randomUUID(), Date: new Date(serverNow()).toUTCString() })
-        .end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }));
+        .end(plan ? stringifyWithInt64(envelope, plan, definition.int64!) : JSON.stringify(envelope));
     };
     const sendError = (failure: ApiFailure, secretId?: string) =>
       sendEnvelope({ Error: { Code: failure.code, Message: failure.message } }, failure.code, secretId);
@@ -189,7 +193,10 @@ export async function startMockServer(definition: MockServiceDefinition, options
       }
       if (fault.kind === "error") throw new ApiFailure(fault.code, fault.message);
 
-      const params = readParams(received, actionInfo);
+      // x-tc-int64 members arrive as bare numbers; the handlers and validators see exact decimal strings.
+      const int64 = definition.int64;
+      const int64Request = int64 && requestPlan(int64, action);
+      const params = readParams(received, actionInfo, int64Request ? (text) => parseWithInt64(text, int64Request, int64!) : undefined);
       const call: MockCall = {
         action,
         params,
@@ -206,7 +213,7 @@ export async function startMockServer(definition: MockServiceDefinition, options
         return;
       }
       if ("error" in answer) throw new ApiFailure(answer.error.code, answer.error.message);
-      sendEnvelope({ ...answer.response }, undefined, secretId);
+      sendEnvelope({ ...answer.response }, undefined, secretId, action);
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       sendError(error, secretId);
@@ -272,7 +279,7 @@ function rateLimitOf(faults: MockFaults, action: string, documented: number): nu
 }
 
 /** The call's parameters: the JSON body of a POST, the flattened query of a GET; then the spec's validator. */
-function readParams(received: ReceivedRequest, action: MockActionDefinition): Record<string, unknown> {
+function readParams(received: ReceivedRequest, action: MockActionDefinition, parse: ((text: string) => unknown) | undefined): Record<string, unknown> {
   let params: Record<string, unknown>;
   if (received.method === "GET") {
     const pairs: [string, string][] = [];
@@ -302,7 +309,8 @@ function readParams(received: ReceivedRequest, action: MockActionDefinition): Re
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(received.body).toString("utf8"));
+      const text = Buffer.from(received.body).toString("utf8");
+      parsed = parse ? parse(text) : JSON.parse(text);
     } catch {
       throw new ApiFailure("InvalidParameter", "the request body is not valid JSON");
     }
