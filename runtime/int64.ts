@@ -54,59 +54,138 @@ export function requestPlan(plans: Int64Plans | undefined, action: string): Int6
 
 /** `JSON.parse(text)`, with every marked member as its exact decimal string. */
 export function parseWithInt64(text: string, plan: Int64Plan, plans: Int64Plans): unknown {
-  const value: unknown = JSON.parse(text);
-  if (!convertMarked(value, plan, plans, undefined)) return value;
+  const convert = converterOf(plan, plans);
+  const root = { value: JSON.parse(text) as unknown };
+  const state: ConvertState = { digits: undefined, inexact: false, depth: 0 };
+  convert(root, "value", state);
+  if (!state.inexact) return root.value;
   // A marked member held a number JSON.parse could not hold exactly: read the text again, keeping digits.
   const exact = parseJsonExact(text);
-  convertMarked(exact.value, plan, plans, exact.digits);
-  return exact.value;
+  const again = { value: exact.value };
+  convert(again, "value", { digits: exact.digits, inexact: false, depth: 0 });
+  return again.value;
 }
 
-/**
- * Turns the numbers at marked places into decimal strings, in place. Returns true when one of them
- * was beyond ±(2^53 − 1) and no exact digits were given for it (it is left as the rounded number).
- */
-function convertMarked(value: unknown, plan: Int64Plan, plans: Int64Plans, digits: ExactDigits | undefined): boolean {
-  let inexact = false;
-  const visit = (holder: Record<string | number, unknown>, key: string | number, at: Int64Plan, depth: number): void => {
-    const current = holder[key];
-    if (at === "int64") {
-      if (typeof current !== "number") return;
-      if (Number.isSafeInteger(current)) holder[key] = String(current);
-      else {
-        const exact = digits?.get(holder)?.get(key);
-        if (exact !== undefined) holder[key] = exact;
-        else inexact = true;
-      }
-      return;
-    }
-    // Deeper than any answer Tencent sends: the validators report it (maxDepth); nothing to convert.
-    if (depth > MAX_PLAN_DEPTH || typeof current !== "object" || current === null) return;
-    if ("ref" in at) return visit(holder, key, plans.schemas[at.ref] ?? EMPTY, depth + 1);
-    if ("all" in at) {
-      for (const part of at.all) visit(holder, key, part, depth);
-      return;
-    }
-    if ("items" in at) {
-      if (Array.isArray(current)) for (let i = 0; i < current.length; i++) visit(current as unknown as Record<number, unknown>, i, at.items, depth + 1);
-      return;
-    }
-    if (Array.isArray(current)) return;
-    const object = current as Record<string, unknown>;
-    if ("values" in at) {
-      for (const member of Object.keys(object)) visit(object, member, at.values, depth + 1);
-      return;
-    }
-    for (const member in at.members) if (Object.hasOwn(object, member)) visit(object, member, at.members[member]!, depth + 1);
-  };
-  const root = { value };
-  visit(root, "value", plan, 0);
-  return inexact;
+interface ConvertState {
+  /** Exact digits of the integers beyond ±(2^53 − 1), per container (from {@link parseJsonExact}). */
+  readonly digits: ExactDigits | undefined;
+  /** Set when a marked member held such an integer and no digits were given for it. */
+  inexact: boolean;
+  /** `$ref`s entered: recursion stops at {@link MAX_PLAN_DEPTH} (the validators report such depth). */
+  depth: number;
 }
 
-const EMPTY: Int64Plan = { all: [] };
+/** Turns the value at `holder[key]`'s marked places into decimal strings, in place. */
+type Converter = (holder: Record<string | number, unknown>, key: string | number, state: ConvertState) => void;
+
 /** As the validators' MAX_DEPTH: recursion through `$ref`s stops there. */
 const MAX_PLAN_DEPTH = 2000;
+
+/** A plan compiled once per service into plain functions: a parse pays for the walk, not for reading the plan. */
+const compiled = new WeakMap<Int64Plans, Map<Int64Plan | string, Converter>>();
+
+function converterOf(plan: Int64Plan, plans: Int64Plans): Converter {
+  let cache = compiled.get(plans);
+  if (!cache) compiled.set(plans, (cache = new Map()));
+  const compile = (at: Int64Plan): Converter => {
+    const known = cache.get(at);
+    if (known) return known;
+    const converter = build(at);
+    cache.set(at, converter);
+    return converter;
+  };
+  const build = (at: Int64Plan): Converter => {
+    if (at === "int64") return convertInt64;
+    if ("ref" in at) {
+      const target = plans.schemas[at.ref];
+      if (target === undefined) return () => {};
+      // A schema that does not refer back to itself is called directly; a recursive one counts its depth.
+      if (!refersTo(target, at.ref, plans)) return compile(target);
+      // Looked up when first used, so that recursive schemas compile.
+      let recursive: Converter | undefined;
+      return (holder, key, state) => {
+        if (state.depth >= MAX_PLAN_DEPTH) return;
+        recursive ??= compile(target);
+        state.depth++;
+        recursive(holder, key, state);
+        state.depth--;
+      };
+    }
+    if ("all" in at) {
+      const parts = at.all.map(compile);
+      return (holder, key, state) => {
+        for (const part of parts) part(holder, key, state);
+      };
+    }
+    if ("items" in at) {
+      const item = compile(at.items);
+      return (holder, key, state) => {
+        const list = holder[key];
+        if (!Array.isArray(list)) return;
+        for (let i = 0; i < list.length; i++) item(list as unknown as Record<number, unknown>, i, state);
+      };
+    }
+    if ("values" in at) {
+      const each = compile(at.values);
+      return (holder, key, state) => {
+        const object = holder[key];
+        if (!isPlainObject(object)) return;
+        for (const member of Object.keys(object)) each(object, member, state);
+      };
+    }
+    // Marked members directly here are converted in this loop; deeper plans are called.
+    const marked = Object.keys(at.members).filter((name) => at.members[name] === "int64");
+    const nested = Object.keys(at.members).filter((name) => at.members[name] !== "int64");
+    const inner = nested.map((name) => compile(at.members[name]!));
+    return (holder, key, state) => {
+      const object = holder[key];
+      if (!isPlainObject(object)) return;
+      for (let i = 0; i < marked.length; i++) {
+        const name = marked[i]!;
+        const value = object[name];
+        // Names are the spec's members, never an Object.prototype name (the generator refuses those).
+        if (typeof value === "number") convertNumber(object, name, value, state);
+      }
+      for (let i = 0; i < nested.length; i++) if (object[nested[i]!] !== undefined) inner[i]!(object, nested[i]!, state);
+    };
+  };
+  return compile(plan);
+}
+
+/** Whether `plan` leads (through `$ref`s) to the schema `name`. */
+function refersTo(plan: Int64Plan, name: string, plans: Int64Plans, seen = new Set<string>()): boolean {
+  if (plan === "int64") return false;
+  if ("ref" in plan) {
+    if (plan.ref === name) return true;
+    if (seen.has(plan.ref)) return false;
+    seen.add(plan.ref);
+    const target = plans.schemas[plan.ref];
+    return target !== undefined && refersTo(target, name, plans, seen);
+  }
+  if ("all" in plan) return plan.all.some((part) => refersTo(part, name, plans, seen));
+  if ("items" in plan) return refersTo(plan.items, name, plans, seen);
+  if ("values" in plan) return refersTo(plan.values, name, plans, seen);
+  return Object.values(plan.members).some((member) => refersTo(member, name, plans, seen));
+}
+
+const convertInt64: Converter = (holder, key, state) => {
+  const value = holder[key];
+  if (typeof value === "number") convertNumber(holder, key, value, state);
+};
+
+function convertNumber(holder: Record<string | number, unknown>, key: string | number, value: number, state: ConvertState): void {
+  if (Number.isSafeInteger(value)) {
+    holder[key] = String(value);
+    return;
+  }
+  const exact = state.digits?.get(holder)?.get(key);
+  if (exact !== undefined) holder[key] = exact;
+  else state.inexact = true;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** `JSON.stringify(value)`, except that marked members holding decimal strings are written as bare numbers. */
 export function stringifyWithInt64(value: unknown, plan: Int64Plan, plans: Int64Plans): string {
