@@ -10,7 +10,7 @@
  * one exchange on the wire (credentials and body included); an attempt that runs out is retried only
  * where repeating it is safe. Both are plain timers cleared when the call ends.
  */
-import { deadlineScope, checkTimeout, sleep, type DeadlineScope } from "./deadline.js";
+import { AttemptScope, CallScope, checkTimeout, sleep } from "./deadline.js";
 import { readEnvelope, type TextResult } from "./envelope.js";
 import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
 import { ActionRateLimiter } from "./limiter.js";
@@ -118,8 +118,11 @@ export interface CallRequest {
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
   readonly attemptTimeoutMs?: number | undefined;
-  /** One attempt on the wire; must honour `signal` when there is one, body streaming included. */
-  readonly send: (signal: AbortSignal | undefined) => Promise<TextResult>;
+  /**
+   * One attempt on the wire; must honour `attempt` (its deadline, the call's, the caller's signal),
+   * body streaming included. A transport that needs an AbortSignal takes `attempt.signal`.
+   */
+  readonly send: (attempt: AttemptScope) => Promise<TextResult>;
   /** Turns the answer's text into its value; default `JSON.parse`. */
   readonly parse?: ((text: string) => unknown) | undefined;
 }
@@ -129,8 +132,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
   const attemptTimeoutMs = request.attemptTimeoutMs ?? context.attemptTimeoutMs;
   if (request.timeoutMs !== undefined) checkTimeout("timeoutMs", request.timeoutMs);
   if (request.attemptTimeoutMs !== undefined) checkTimeout("attemptTimeoutMs", request.attemptTimeoutMs);
-  const call = deadlineScope(request.signal, timeoutMs);
-  const endsAt = performance.now() + timeoutMs;
+  const call = new CallScope(request.signal, timeoutMs);
   const limiter = context.limiters.get(request.action);
   let skewRetried = false;
   let lastError: unknown;
@@ -148,12 +150,11 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
       const started = context.now();
       let status: number | undefined;
       let release: (() => void) | undefined;
-      let wire: DeadlineScope | undefined;
+      let wire: AttemptScope | undefined;
       try {
-        release = await limiter?.acquire(call.signal);
-        // The attempt's own deadline, unless the call's comes first anyway.
-        wire = attemptTimeoutMs < endsAt - performance.now() ? deadlineScope(call.signal, attemptTimeoutMs) : deadlineScope(call.signal, Infinity);
-        const result = await request.send(wire.signal).finally(() => release?.());
+        release = await limiter?.acquire(call);
+        wire = new AttemptScope(call, attemptTimeoutMs);
+        const result = await request.send(wire).finally(() => release?.());
         status = result.response.status;
         try {
           const value = readEnvelope<T & { RequestId?: string }>(request.action, result, { redact: context.redact, parse: request.parse });
@@ -199,7 +200,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
           throw withAttempts(error, attempt);
         }
         try {
-          await sleep(delay, call.signal);
+          await sleep(delay, call);
         } catch (sleepError) {
           throw stopped(attempt, sleepError) ?? sleepError;
         }

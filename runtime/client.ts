@@ -16,7 +16,7 @@ import type { Client, Middleware } from "openapi-fetch";
 import { announcedLength, answerCoding, DEFAULT_MAX_ANSWER_BYTES, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "./answer.js";
 import { createCallContext, runCall, type Logger } from "./call.js";
 import type { ValidationOptions } from "./call-validation.js";
-import { checkTimeout, untilAborted } from "./deadline.js";
+import { checkTimeout, untilAborted, type AbortLike } from "./deadline.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "./prepare.js";
 import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64, type Int64Plans } from "./int64.js";
 import { Redactor } from "./redact.js";
@@ -159,7 +159,7 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
   const getCredentials = credentialsResolver(options.credentials, { profile: options.profile });
   // Signed with Tencent's clock once a SignatureExpire answer has taught us how far ours is off.
   // Credentials are awaited within the attempt's signal: a hanging provider cannot outlast the call.
-  const prepare = async (action: string, json: string, signal: AbortSignal | undefined) => {
+  const prepare = async (action: string, json: string, signal: AbortLike | undefined) => {
     const credentials = await untilAborted(getCredentials(signal), signal);
     redactor.learn(credentials);
     const prepared = prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
@@ -196,7 +196,9 @@ export function createTencentCloudClient<Paths extends {}>(descriptor: ServiceDe
         signal: callOptions?.signal,
         timeoutMs: callOptions?.timeoutMs,
         attemptTimeoutMs: callOptions?.attemptTimeoutMs,
-        send: useNode ? async (signal) => sendWithNode(action, await prepare(action, wire.stringify(action, input), signal), signal, nodeOptions) : viaFetch,
+        send: useNode
+          ? async (attempt) => sendWithNode(action, await prepare(action, wire.stringify(action, input), attempt), attempt, nodeOptions)
+          : (attempt) => viaFetch(attempt.signal),
         parse: wire.parser(action),
       }),
   };
@@ -249,7 +251,7 @@ function parseEndpoint(endpoint: string): URL {
 }
 
 interface MiddlewareContext {
-  readonly prepare: (action: string, json: string, signal: AbortSignal | undefined) => Promise<PreparedRequest>;
+  readonly prepare: (action: string, json: string, signal: AbortLike | undefined) => Promise<PreparedRequest>;
   readonly wire: WireFormat;
   readonly redact: (text: string) => string;
   readonly maxAnswerBytes: number;

@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
-import { untilAborted } from "./deadline.js";
+import { untilAborted, type AbortLike } from "./deadline.js";
 import { CredentialsError } from "./errors.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */
@@ -34,7 +34,7 @@ export interface ProvidedCredentials extends Credentials {
 export type CredentialsProvider = (options: { readonly signal: AbortSignal }) => Promise<ProvidedCredentials>;
 
 /** What a client calls before each request: its current credentials, waited for within `signal`. */
-export type CredentialsSource = (signal?: AbortSignal) => Promise<Credentials>;
+export type CredentialsSource = (signal?: AbortLike) => Promise<Credentials>;
 
 /** The environment variables the official SDKs read. */
 export const CREDENTIAL_ENV = {

@@ -14,13 +14,15 @@
  * outlives the wait it serves.
  */
 
+import type { AbortLike } from "./deadline.js";
+
 /** Tencent counts requests per second; 10 ms more absorbs clock granularity between the two machines. */
 export const RATE_WINDOW_MS = 1_010;
 
 interface Waiter {
   readonly resolve: (release: () => void) => void;
   readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortLike | undefined;
   readonly onAbort: () => void;
 }
 
@@ -41,7 +43,7 @@ export class ActionRateLimiter {
    * Resolves with a `release` function when a request may be sent; call it when the request is
    * over (answered or failed). Rejects with the signal's reason on abort.
    */
-  acquire(signal?: AbortSignal): Promise<() => void> {
+  acquire(signal?: AbortLike): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     // First come, first served: a newcomer never overtakes someone already waiting.
     if (this.waiting.length === 0 && this.take()) return Promise.resolve(this.releaser());

@@ -15,6 +15,7 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node
 import type { Socket } from "node:net";
 import type { Transform } from "node:stream";
 import { answerCoding, announcedLength, ERROR_BODY_READ_BYTES, refusedCodingMessage } from "./answer.js";
+import type { AbortLike } from "./deadline.js";
 import type { TextResult } from "./envelope.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "./errors.js";
 import type { PreparedRequest } from "./prepare.js";
@@ -53,11 +54,11 @@ function protocol(secure: boolean): Promise<Protocol> {
   return (http ??= import("node:http").then((m) => ({ request: m.request, agent: new m.Agent({ keepAlive: true, scheduling: "lifo" }) })));
 }
 
-export async function sendWithNode(action: string, prepared: PreparedRequest, signal: AbortSignal | undefined, options: NodeSendOptions): Promise<TextResult> {
+export async function sendWithNode(action: string, prepared: PreparedRequest, signal: AbortLike | undefined, options: NodeSendOptions): Promise<TextResult> {
   const url = prepared.url;
   const secure = url.protocol === "https:";
   const { request, agent } = await protocol(secure);
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw signal.reason;
   const headers: Record<string, string | number> = { ...prepared.headers, Host: url.host };
   if (prepared.body !== undefined) headers["Content-Length"] = Buffer.byteLength(prepared.body);
 
