@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -139,13 +139,19 @@ describe("a download cut short leaves no file under its final name", () => {
   async function cutShort(mode: "hang" | "drop") {
     let halfSent!: () => void;
     const sent = new Promise<void>((resolve) => (halfSent = resolve));
-    const files = createServer((_req, res) => {
+    const mock = await servingFiles((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(FILE_BYTES) });
       res.write(Buffer.alloc(Math.floor(FILE_BYTES / 2), 1), () => {
         halfSent();
         if (mode === "drop") res.destroy();
       });
     });
+    return { mock, halfSent: sent };
+  }
+
+  /** The emulator, with each finished task's Url pointing at a file server of its own, answering with `serve`. */
+  async function servingFiles(serve: (req: IncomingMessage, res: ServerResponse) => void) {
+    const files = createServer(serve);
     servers.push(files);
     await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
     const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -161,7 +167,7 @@ describe("a download cut short leaves no file under its final name", () => {
       },
     });
     world = mock.world;
-    return { mock, halfSent: sent };
+    return mock;
   }
 
   it("Ctrl-C in the middle of a file: exit 130, the .part file removed, nothing else written", async () => {
@@ -205,7 +211,7 @@ describe("a download cut short leaves no file under its final name", () => {
   it("a file longer than BackupSize (an endless Url): never more than BackupSize bytes written, exit 1, nothing kept", async () => {
     // No Content-Length, so only the bytes themselves can tell: the server would send forever.
     let sentBytes = 0;
-    const files = createServer((_req, res) => {
+    const mock = await servingFiles((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/octet-stream" });
       const chunk = Buffer.alloc(256 * 1024, 7);
       const pump = () => {
@@ -216,21 +222,6 @@ describe("a download cut short leaves no file under its final name", () => {
       };
       pump();
     });
-    servers.push(files);
-    await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
-    const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
-    let world: RunningMongodbMock["world"] | undefined;
-    const mock = await emulator({
-      handlers: {
-        async DescribeBackupDownloadTask(call) {
-          const answer = await mongodbHandlers(world!).DescribeBackupDownloadTask!(call);
-          if (!("response" in answer)) return answer;
-          const tasks = answer.response["Tasks"] as { Url: string }[];
-          return { response: { ...answer.response, Tasks: tasks.map((t) => ({ ...t, Url: t.Url && `${filesUrl}/endless.tar` })) } };
-        },
-      },
-    });
-    world = mock.world;
     const dir = await out("job-endless");
     const part = path.join(dir, "cmgo-dygv1rnp_2021-03-27_03-00", "cmgo-dygv1rnp_0.tar.part");
     const run = against(mock, dir, "--instance", "cmgo-dygv1rnp", "--shards", "1");

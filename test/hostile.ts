@@ -43,6 +43,19 @@ export async function hostileHttp(handler: (req: IncomingMessage, res: ServerRes
   return self;
 }
 
+/** Answers 200 and writes `chunkBytes` chunks for ever (as fast as the client reads), counting them in `self.written`. */
+export function sendForever(res: ServerResponse, self: Hostile, chunkBytes: number, headers: Record<string, string> = { "Content-Type": "application/json" }): void {
+  res.writeHead(200, headers);
+  const chunk = Buffer.alloc(chunkBytes, 0x20);
+  const pump = () => {
+    while (!res.destroyed) {
+      self.written += chunk.length;
+      if (!res.write(chunk)) return void res.once("drain", pump);
+    }
+  };
+  pump();
+}
+
 /** A TCP server that accepts connections and never sends a byte (nor reads one). */
 export async function silentServer(): Promise<Hostile & { connections: number }> {
   const sockets = new Set<Socket>();

@@ -17,7 +17,7 @@ import {
 import { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
 import { base64Forms, REDACTED } from "../runtime/redact.js";
 import { encodeRfc3986 } from "../runtime/wire.js";
-import { answerFor, closeHostileServers, CREATED, createInput, hostileHttp, timed, TRANSPORTS, type Hostile } from "./hostile.js";
+import { answerFor, closeHostileServers, CREATED, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
 
 afterEach(closeHostileServers);
 
@@ -63,18 +63,7 @@ for (const [transport, transportOptions] of Object.entries(TRANSPORTS)) {
     const cap = 1024 * 1024;
 
     it("an endless body stops at maxAnswerBytes with AnswerTooLargeError, and is not retried", async () => {
-      const server = await hostileHttp((_req, res, _body, self) => {
-        res.writeHead(200, { "Content-Type": "application/json" });
-        const chunk = Buffer.alloc(64 * 1024, 0x20);
-        const pump = () => {
-          while (!res.destroyed) {
-            self.written += chunk.length;
-            if (!res.write(chunk)) return void res.once("drain", pump);
-          }
-        };
-        res.on("close", () => res.removeAllListeners("drain"));
-        pump();
-      });
+      const server = await hostileHttp((_req, res, _body, self) => sendForever(res, self, 64 * 1024));
       const result = await timed(() => clientOf(server, { ...transportOptions, maxAnswerBytes: cap }).describeBackupDownloadTask({ InstanceId: "cmgo-dygv1rnp" }));
       expect(result.error).toBeInstanceOf(AnswerTooLargeError);
       expect(result.error).toMatchObject({ maxAnswerBytes: cap, status: 200, attempts: 1 });

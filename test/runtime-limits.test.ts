@@ -12,7 +12,7 @@ import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } 
 import { startMock } from "../mock/index.js";
 import { DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
 import { repoRoot } from "./helpers.js";
-import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, timed, TRANSPORTS, type Hostile } from "./hostile.js";
+import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
 
 afterEach(closeHostileServers);
 
@@ -22,17 +22,7 @@ const MiB = 1024 * 1024;
 describe("an endless body", () => {
   for (const transport of Object.keys(TRANSPORTS)) {
     it(`${transport}: stops at the default cap (${DEFAULT_MAX_ANSWER_BYTES / MiB} MiB) with RSS bounded`, async () => {
-      const server = await hostileHttp((_req, res, _body, self) => {
-        res.writeHead(200, { "Content-Type": "application/json" });
-        const chunk = Buffer.alloc(256 * 1024, 0x20);
-        const pump = () => {
-          while (!res.destroyed) {
-            self.written += chunk.length;
-            if (!res.write(chunk)) return void res.once("drain", pump);
-          }
-        };
-        pump();
-      });
+      const server = await hostileHttp((_req, res, _body, self) => sendForever(res, self, 256 * 1024));
       const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(fixtures, "endless-answer.ts"), server.url, transport], { cwd: repoRoot });
       const result = JSON.parse(stdout) as { name: string; message: string; maxAnswerBytes: number; ms: number; rssBefore: number; rssPeak: number };
       const growth = (result.rssPeak - result.rssBefore) / MiB;
