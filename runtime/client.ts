@@ -76,7 +76,11 @@ export interface ClientOptions {
   language?: Language;
   /** `GET` sends flattened query parameters (`Filters.0.Name=...`); default `POST` with JSON. */
   method?: "POST" | "GET";
-  /** Retries of throttling, gateway errors and unsent requests; default 3 attempts, 100 ms–5 s full-jitter backoff. */
+  /**
+   * Retries of throttling, HTTP 503, unsent requests, and for idempotent actions also `InternalError`,
+   * gateway errors and dropped connections (README: "What is retried"); default 3 attempts, 100 ms–5 s
+   * full-jitter backoff.
+   */
   retry?: RetryOptions;
   /** Client-side rate limiting from `x-tc-rate-limit`, per action; `false` turns it off, a map sets limits. */
   rateLimit?: boolean | Readonly<Record<string, number>>;
