@@ -57,8 +57,9 @@ export type Language = "zh-CN" | "en-US";
 /** Options shared by every generated `create<Service>Client`; the README documents each default. */
 export interface ClientOptions {
   /**
-   * A key pair, or an async provider of temporary credentials (refreshed 5 minutes before
-   * `expiresAt`, one refresh shared by concurrent calls). Default: `TENCENTCLOUD_SECRET_ID` /
+   * A key pair, or an async provider of temporary credentials (refreshed in the background 5 minutes
+   * before `expiresAt`, one refresh shared by concurrent calls, each refresh given 10 s and its
+   * `signal` aborted when abandoned). Default: `TENCENTCLOUD_SECRET_ID` /
    * `TENCENTCLOUD_SECRET_KEY` / `TENCENTCLOUD_SESSION_TOKEN`, then `~/.tencentcloud/credentials`.
    */
   credentials?: Credentials | CredentialsProvider;

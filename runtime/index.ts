@@ -2,6 +2,7 @@
 export { createTencentCloudClient, DEFAULT_IDLE_TIMEOUT_MS } from "./client.js";
 export { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "./answer.js";
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "./call.js";
+export type { AbortLike } from "./deadline.js";
 export { MAX_GET_QUERY_BYTES, prepareRequest } from "./prepare.js";
 export type { PreparedRequest, RequestSettings } from "./prepare.js";
 export type { CallOptions, ClientOptions, Language, ServiceDescriptor, TencentCloudClient } from "./client.js";

@@ -5,13 +5,15 @@
  * action only where the request surely did not take effect.
  */
 import { execFile, spawn } from "node:child_process";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } from "../generated/mongodb/index.js";
 import { startMock } from "../mock/index.js";
 import { DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
-import { repoRoot } from "./helpers.js";
+import { repoRoot, scratchDir } from "./helpers.js";
 import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
 
 afterEach(closeHostileServers);
@@ -42,9 +44,13 @@ describe("an endless body", () => {
 
 describe("a burst of calls", () => {
   it("25 concurrent calls (5 queued in the rate limiter): the process exits within 100 ms of the last answer, no listener left on the caller's signal", async () => {
+    // Bundled and run by plain node, as a program ships: tsx's loader thread would add its own teardown.
+    const scratch = await scratchDir("burst");
+    const program = path.join(scratch, "burst.mjs");
+    await build({ entryPoints: [path.join(fixtures, "burst.ts")], bundle: true, platform: "node", format: "esm", outfile: program, logLevel: "silent" });
     const mock = await startMock();
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(fixtures, "burst.ts"), mock.url, mock.credentials.secretId, mock.credentials.secretKey, "25"], {
+      const child = spawn(process.execPath, [program, mock.url, mock.credentials.secretId, mock.credentials.secretKey, "25"], {
         cwd: repoRoot,
         stdio: ["ignore", "pipe", "inherit"],
       });
@@ -59,6 +65,7 @@ describe("a burst of calls", () => {
       expect(exitMs).toBeLessThan(100);
     } finally {
       await mock.close();
+      await rm(scratch, { recursive: true, force: true });
     }
   });
 });
