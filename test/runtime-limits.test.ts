@@ -36,8 +36,9 @@ describe("an endless body", () => {
       expect(result.maxAnswerBytes).toBe(DEFAULT_MAX_ANSWER_BYTES);
       // What was read is the cap; what the server got out is that plus the socket buffers.
       expect(server.written).toBeLessThan(DEFAULT_MAX_ANSWER_BYTES + 32 * MiB);
-      // The cap plus the runtime's working set: nowhere near the unbounded growth of an endless body.
-      expect(growth).toBeLessThan(DEFAULT_MAX_ANSWER_BYTES / MiB + 64);
+      // The cap plus the transport's buffers (undici's stream queue on the fetch path): bounded, where an
+      // unbounded read grows with the body (260 MiB for 200 MiB before the cap).
+      expect(growth).toBeLessThan(DEFAULT_MAX_ANSWER_BYTES / MiB + 96);
     });
   }
 });
