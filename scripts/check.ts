@@ -9,6 +9,7 @@ import { parseEndpoint } from "../runtime/endpoints.js";
 import { checkValidatedSchemas } from "./check-schemas.js";
 import { checkStructure } from "./check-structure.js";
 import { checkPaging } from "./check-paging.js";
+import { checkInt64 } from "./int64.js";
 import { actionMethodName, enumName, enumTarget } from "./names.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 import { identifierProblem } from "./spec-text.js";
@@ -45,6 +46,7 @@ export function checkSpec(spec: LoadedSpec, filePath: string): void {
   checkSchemas(root, report);
   checkPaths(root, report);
   checkPaging(root, report);
+  checkInt64(root, report);
   if (problems.length > 0) throw new SpecError(problems);
 }
 

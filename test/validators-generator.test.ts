@@ -87,8 +87,8 @@ describe("keywords the validators do not implement are errors, never ignored", (
     const { text, lines } = await problemsOf((t) => t.replace("    StartInstancesResponse:\n", "    FilterSchema:\n      type: string\n    StartInstancesResponse:\n"));
     // Both names give "FilterSchema": the schema itself, and the Standard Schema object of Filter.
     expect(lines).toEqual([
-      `${at(text, "    Filter:").replace(/:1$/, ":5")}: "FilterSchema", a name tcgen derives from here, is declared twice in the generated validators.ts: an import from "./client.js" and a constant (it also comes from /components/schemas/FilterSchema); rename it`,
-      `${at(text, "    FilterSchema:").replace(/:1$/, ":5")}: "FilterSchema", a name tcgen derives from here, is declared twice in the generated validators.ts: an import from "./client.js" and a constant (it also comes from /components/schemas/Filter); rename it`,
+      `${at(text, "    Filter:").replace(/:1$/, ":5")}: "FilterSchema", a name tcgen derives from here, is declared twice in the generated validators.ts: an import from "./client.js" and a constant (the spec also gives it at ${at(text, "    FilterSchema:").replace(/^.*?:(\d+):1$/, "$1:5")}); rename it`,
+      `${at(text, "    FilterSchema:").replace(/:1$/, ":5")}: "FilterSchema", a name tcgen derives from here, is declared twice in the generated validators.ts: an import from "./client.js" and a constant (the spec also gives it at ${at(text, "    Filter:").replace(/^.*?:(\d+):1$/, "$1:5")}); rename it`,
     ]);
   });
 
