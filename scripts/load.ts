@@ -113,23 +113,24 @@ export function parseSpec(text: string, displayPath: string): LoadedSpec {
   const value = converter.convert();
   if (converter.problems.length > 0) throw new SpecError(converter.problems);
 
+  // Positions are looked up in yaml's nodes, along the same path the JSON value was built on.
   const rootOffset = (document.contents as Node | null)?.range?.[0] ?? 0;
   const positionOf = (pointer: string) => {
-    let node: unknown = value;
+    let node = document.contents as Node | null;
     let offset = rootOffset;
     for (const segment of splitPointer(pointer)) {
-      const source = typeof node === "object" && node !== null ? converter.sources.get(node) : undefined;
-      if (isMap(source)) {
-        const pair = Object.hasOwn(node as object, segment) ? converter.pairOf(source, segment) : undefined;
+      node = converter.resolved(node);
+      if (isMap(node)) {
+        const pair = converter.pairOf(node, segment);
         if (pair === undefined) break;
-        offset = valueOffset(pair, source);
-        node = (node as Record<string, unknown>)[segment];
-      } else if (isSeq(source)) {
+        offset = valueOffset(pair, node);
+        node = pair.value as Node | null;
+      } else if (isSeq(node)) {
         const index = /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : -1;
-        const item = source.items[index] as Node | null | undefined;
+        const item = node.items[index] as Node | null | undefined;
         if (item === undefined) break;
-        offset = item?.range?.[0] ?? source.range?.[0] ?? offset;
-        node = (node as unknown[])[index];
+        offset = item?.range?.[0] ?? node.range?.[0] ?? offset;
+        node = item;
       } else break;
     }
     return lineCounter.linePos(offset);
@@ -153,15 +154,13 @@ function valueOffset(pair: Pair, map: YAMLMap): number {
 const CORE_TAGS = new Set(["tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"]);
 
 /**
- * yaml's nodes → JSON values. Linear in the size of the document, and lean: it remembers only the
- * yaml node of each mapping and list (`sources`); positions are found from those when a problem is
- * reported. Each `node` call leaves the size (in nodes, aliases expanded) and height of what it
- * converted in `size` and `height`, which mappings and lists add up.
+ * yaml's nodes → JSON values. Linear in the size of the document, and lean: it allocates the JSON
+ * values and little else, since positions are found in yaml's nodes only when a problem is reported
+ * (`pairOf`, `resolved`). Each `node` call leaves the size (in nodes, aliases expanded) and height
+ * of what it converted in `size` and `height`, which mappings and lists add up.
  */
 class JsonConverter {
   readonly problems: SpecProblem[] = [];
-  /** The yaml node each mapping and list came from (an aliased one: its anchor's). */
-  readonly sources = new Map<object, YAMLMap | YAMLSeq>();
   /** Per mapping, its first pair of each key: built when first needed (a duplicate, a position). */
   private readonly pairIndex = new Map<YAMLMap, Map<string, Pair>>();
   /** The value, size and height of each anchored node, once converted. */
@@ -172,10 +171,11 @@ class JsonConverter {
   private readonly open = new Set<Node>();
   private size = 0;
   private height = 0;
-  /** Nodes written out, and nodes aliases added. */
-  private written = 0;
+  /** Nodes written out (counted at the first alias), and nodes aliases added. */
+  private written: number | undefined;
   private aliased = 0;
-  private aliasBudget = MIN_ALIAS_BUDGET;
+  /** For `resolved`: yaml's own alias resolution, with its cache of anchors. */
+  private readonly aliasContext = {} as Parameters<Alias["resolve"]>[1];
 
   constructor(
     private readonly document: Document,
@@ -184,9 +184,12 @@ class JsonConverter {
 
   convert(): unknown {
     const root = this.document.contents as Node | null;
-    this.written = countNodes(root);
-    this.aliasBudget = Math.max(MIN_ALIAS_BUDGET, this.written);
     return root === null ? null : this.node(root, 0);
+  }
+
+  /** The node an alias stands for (as converted: the last anchor of its name before it); any other node itself. */
+  resolved(node: Node | null): Node | null {
+    return isAlias(node) ? ((node.resolve(this.document, this.aliasContext) as Node | undefined) ?? null) : node;
   }
 
   /** The first pair of `map` whose key is `key`, as converted. */
@@ -195,7 +198,8 @@ class JsonConverter {
     if (index === undefined) {
       index = new Map();
       for (const pair of map.items) {
-        const name = keyText(pair.key as Node | null, this.document);
+        const keyNode = this.resolved(pair.key as Node | null);
+        const name = isScalar(keyNode) ? scalarKey(keyNode) : undefined;
         if (name !== undefined && !index.has(name)) index.set(name, pair as Pair);
       }
       this.pairIndex.set(map, index);
@@ -255,10 +259,12 @@ class JsonConverter {
       return this.leaf(null);
     }
     const done = this.converted.get(target)!;
+    this.written ??= countNodes(this.document.contents as Node | null);
+    const budget = Math.max(MIN_ALIAS_BUDGET, this.written);
     this.aliased += done.size;
-    if (this.aliased > this.aliasBudget) {
-      if (this.aliased - done.size <= this.aliasBudget) {
-        this.report(node, `YAML: aliases expand this document to more than ${this.written + this.aliasBudget} nodes (it writes out ${this.written}); refusing what looks like an alias bomb`);
+    if (this.aliased > budget) {
+      if (this.aliased - done.size <= budget) {
+        this.report(node, `YAML: aliases expand this document to more than ${this.written + budget} nodes (it writes out ${this.written}); refusing what looks like an alias bomb`);
       }
       return this.leaf(null);
     }
@@ -292,7 +298,6 @@ class JsonConverter {
       if (key === "__proto__") Object.defineProperty(value, key, { value: member, enumerable: true, writable: true, configurable: true });
       else value[key] = member;
     }
-    this.sources.set(value, node);
     this.size = size;
     this.height = height;
     return value;
@@ -308,7 +313,6 @@ class JsonConverter {
       size += this.size;
       height = Math.max(height, this.height + 1);
     }
-    this.sources.set(value, node);
     this.size = size;
     this.height = height;
     return value;
@@ -352,11 +356,6 @@ function scalarKey(scalar: Node & { value: unknown }): string | undefined {
   return undefined;
 }
 
-/** The JSON key of a pair's key node, aliases resolved (for positions, after converting). */
-function keyText(keyNode: Node | null, document: Document): string | undefined {
-  const resolved = isAlias(keyNode) ? keyNode.resolve(document) : keyNode;
-  return isScalar(resolved) ? scalarKey(resolved) : undefined;
-}
 
 /** Nodes written out in the document, aliases counted as one. */
 function countNodes(root: Node | null): number {
