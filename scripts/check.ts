@@ -193,7 +193,8 @@ function checkSchemas(root: Json, report: Report): void {
   const errorResponse = resolveRef(root, ERROR_RESPONSE_REF);
   const errorProps = isObject(errorResponse) ? errorResponse["properties"] : undefined;
   if (!isObject(errorProps) || !Object.hasOwn(errorProps, "Error") || !Object.hasOwn(errorProps, "RequestId")) {
-    report("/components/schemas", `"components.schemas.ErrorResponse" must describe { Error: { Code, Message }, RequestId }`);
+    const at = errorResponse === undefined ? "/components/schemas" : isObject(errorResponse) && isObject(errorResponse["properties"]) ? "/components/schemas/ErrorResponse/properties" : "/components/schemas/ErrorResponse";
+    report(at, `"components.schemas.ErrorResponse" must describe { Error: { Code, Message }, RequestId }`);
   }
 }
 
@@ -238,10 +239,8 @@ function checkPaths(root: Json, report: Report): void {
       report(at, `path "${route}" must be a pseudo-path "/<Action>" (PascalCase action name)`);
       continue;
     }
-    if (!isObject(item)) {
-      report(at, `path "${route}" must hold a "post" operation`);
-      continue;
-    }
+    // A path item or operation of the wrong kind is reported by check-structure.ts.
+    if (!isObject(item)) continue;
     for (const key of Object.keys(item)) {
       if (HTTP_METHODS.includes(key) && key !== "post") {
         report(`${at}${joinPointer(key)}`, `only "post" is allowed: every action goes out as POST / (GET mode is a client option)`);
@@ -250,7 +249,7 @@ function checkPaths(root: Json, report: Report): void {
     }
     const op = item["post"];
     if (!isObject(op)) {
-      report(at, `path "${route}" must hold a "post" operation`);
+      if (op === undefined) report(at, `path "${route}" must hold a "post" operation`);
       continue;
     }
     checkOperation(root, op, action, `${at}/post`, report);
@@ -272,7 +271,7 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   if (op["x-tc-idempotent"] !== undefined && typeof op["x-tc-idempotent"] !== "boolean") {
     report(`${at}/x-tc-idempotent`, `"x-tc-idempotent" must be true or false`);
   }
-  if (typeof op["summary"] !== "string" || op["summary"].trim() === "") report(at, `operation ${action} needs a "summary"`);
+  if (typeof op["summary"] !== "string" || op["summary"].trim() === "") report(op["summary"] === undefined ? at : `${at}/summary`, `operation ${action} needs a "summary"`);
   if (op["parameters"] !== undefined) report(`${at}/parameters`, "actions take their parameters in the JSON body, not as parameters");
   checkErrorList(op["x-tc-errors"], `${at}/x-tc-errors`, report);
 
@@ -310,7 +309,11 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   } else {
     const success = resolveRef(root, refs[0] as string);
     const props = isObject(success) ? success["properties"] : undefined;
-    if (!isObject(props) || !Object.hasOwn(props, "RequestId")) report(responsesAt, `the success schema ${refs[0]} must have a "RequestId" property`);
+    if (!isObject(props) || !Object.hasOwn(props, "RequestId")) {
+      // Where the success schema lists its members (or is), not where the response names it.
+      const schemaAt = (refs[0] as string).slice(1);
+      report(isObject(props) ? `${schemaAt}/properties` : schemaAt, `the success schema ${refs[0]} must have a "RequestId" property`);
+    }
   }
 
   const requestExamples = isObject(requestMedia) ? requestMedia["examples"] : undefined;

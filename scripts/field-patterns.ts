@@ -50,7 +50,9 @@ export function parseFieldPatterns(
   }
   list.forEach((entry, i) => {
     if (!isObject(entry) || typeof entry["field"] !== "string" || typeof entry["pattern"] !== "string" || typeof entry["message"] !== "string") {
-      problems.push({ pointer: at(i), message: `each "${FIELD_PATTERNS}" entry needs a string "field", "pattern" and "message"` });
+      // At the member that is not a string, when there is one; at the entry when one is missing.
+      const wrong = isObject(entry) ? ["field", "pattern", "message"].find((m) => entry[m] !== undefined && typeof entry[m] !== "string") : undefined;
+      problems.push({ pointer: wrong === undefined ? at(i) : at(i, wrong), message: `each "${FIELD_PATTERNS}" entry needs a string "field", "pattern" and "message"` });
       return;
     }
     const before = problems.length;
