@@ -8,7 +8,7 @@
 import { COMMON_ERRORS } from "./common-errors.js";
 import type { ActionDefinition, Definitions, MemberDefinition, StructureDefinition } from "./definitions.js";
 import { importExamples, type ImportedExample } from "./examples.js";
-import { memberTypeSchema, typedValue, withNull, fitsPrimitive } from "./member-types.js";
+import { fitsPrimitive, isRequired, memberTypeSchema, typedValue, withNull, type Role } from "./member-types.js";
 import { binaryReview, DEFAULT_RATE_LIMIT, guessIdempotent, pagingReview, rateLimitReview, serviceReviews, statusReview, type ReviewEntry } from "./review.js";
 import { byCodePoint, DefinitionsError, joinPointer, schemaRef, type Json } from "./shared.js";
 import { cleanText, pickText } from "./texts.js";
@@ -26,9 +26,6 @@ export interface ImportedSpec {
   /** Schema name → the action whose group of schemas it opens (a section comment in the YAML). */
   readonly sections: ReadonlyMap<string, string>;
 }
-
-/** How a structure is used: only in requests, only in answers, or both (which changes `required`). */
-type Role = "in" | "out" | "both";
 
 export const ERROR_RESPONSE = "ErrorResponse";
 export const ERROR_DETAIL = "ErrorDetail";
@@ -131,17 +128,6 @@ function structureRoles(definitions: Definitions): Map<string, Role> {
     roles.set(name, inputs.has(name) && outputs.has(name) ? "both" : inputs.has(name) ? "in" : "out");
   }
   return roles;
-}
-
-/**
- * Whether a member must be present. Requests: `required`. Answers: `output_required`, or `required`
- * in older definitions that have no `output_required`. A structure in both keeps only what both
- * say, so that neither a request nor an answer is refused for lacking a member Tencent allows to lack.
- */
-export function isRequired(member: MemberDefinition, role: Role): boolean {
-  const inRequest = member.required;
-  const inAnswer = member.outputRequired ?? member.required;
-  return role === "in" ? inRequest : role === "out" ? inAnswer : inRequest && inAnswer;
 }
 
 function structureSchema(structure: StructureDefinition, top: "request" | "response" | undefined, role: Role, definitions: Definitions): Json {

@@ -25,7 +25,7 @@ export async function runImportCommand(args: string[], cwd = process.cwd()): Pro
       "english-errors": { type: "string" },
     },
   });
-  if (values.defs === undefined) throw new UsageError("import needs --defs <dir>: a version directory (…/mongodb/v20190725) or the definitions' root with --service and --version");
+  if (values.defs === undefined) throw new UsageError("import needs --defs <dir>: a version directory (…/cvm/v20170312) or the definitions' root with --service and --version");
   const toStdout = values.out === "-";
   try {
     const outcome = await runImport({
@@ -38,9 +38,9 @@ export async function runImportCommand(args: string[], cwd = process.cwd()): Pro
         englishErrors: values["english-errors"],
       },
       actions: values.action,
-      out: toStdout ? undefined : values.out,
+      out: values.out,
       merge: values.merge,
-      dryRun: values["dry-run"] || toStdout,
+      dryRun: values["dry-run"],
       cwd,
     });
     if (toStdout) process.stdout.write(outcome.text);
@@ -48,9 +48,9 @@ export async function runImportCommand(args: string[], cwd = process.cwd()): Pro
     for (const line of outcome.added) log(line);
     for (const line of outcome.differences) console.error(line);
     for (const line of outcome.manual) console.error(line);
-    const verb = outcome.written ? "wrote" : values["dry-run"] || toStdout ? "would write" : "left unchanged";
+    const verb = toStdout ? "printed" : outcome.written ? "wrote" : values["dry-run"] ? "would write" : "left unchanged";
     if (outcome.mode === "created") {
-      log(`tcgen import: ${verb} ${outcome.displayPath}: ${outcome.actions.length} action(s), ${outcome.reviews} fact(s) to review (x-tc-review; tcgen generate lists them)`);
+      log(`tcgen import: ${verb} ${toStdout ? "the spec" : outcome.displayPath}: ${outcome.actions.length} action(s), ${outcome.reviews} fact(s) to review (x-tc-review; tcgen generate lists them)`);
     } else {
       log(
         `tcgen import: ${verb} ${outcome.displayPath}: ${outcome.added.length} addition(s), ${outcome.differences.length} difference(s) left as the spec has them` +

@@ -198,7 +198,7 @@ interface Shape {
   readonly node: Json;
   readonly types: readonly string[];
   readonly nullable: boolean;
-  /** The component the member refers to, for messages (`BackupInfo`). */
+  /** The component the member refers to, for messages (`InstanceSet`). */
   readonly component: string | undefined;
   /** anyOf/oneOf/allOf the comparison cannot see through. */
   readonly union: boolean;

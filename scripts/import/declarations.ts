@@ -3,7 +3,7 @@
  *
  *   x-tc-verify:
  *     ignore: [pattern]
- *     reason: The API page gives the format "cmgo-xxxxxxxx".
+ *     reason: The API page gives the format "ins-xxxxxxxx".
  *
  * A declaration covers the differences of the kinds it names at its own node and anywhere inside
  * it (on a schema: its members too; at the root: the whole spec). One that covers nothing is stale

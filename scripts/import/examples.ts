@@ -6,7 +6,7 @@
  */
 import { unflattenParams } from "../../runtime/wire.js";
 import type { ExampleDefinition, MemberDefinition, StructureDefinition } from "./definitions.js";
-import { fitsPrimitive, typedValue } from "./member-types.js";
+import { fitsPrimitive, isRequired, typedValue } from "./member-types.js";
 import { DefinitionsError, isObject, joinPointer, jsonEqual, parseJsonText, type Json } from "./shared.js";
 
 type Structures = ReadonlyMap<string, StructureDefinition>;
@@ -56,7 +56,7 @@ export function importExamples(
     const name = uniqueName(exampleName(en?.title ?? example.title, index), taken);
     const mismatches = [
       ...checkValue(body.value, request, structures, "", "request"),
-      ...(isObject(answer.value["Response"]) ? checkValue(answer.value["Response"], response, structures, "/Response", "answer") : []),
+      ...checkAnswer(answer.value["Response"] as Json, response, structures),
     ];
     out.push({
       name,
@@ -101,7 +101,7 @@ function readQuery(text: string, request: StructureDefinition, structures: Struc
   return { ok: true, value: typeStructure(result.params, request, structures, 0) as Json };
 }
 
-/** Some examples %-encode values (`Url=http%3A%2F%2F…`), most do not (`BackupName=x_2021-03-26 10:44`). */
+/** Some examples %-encode values (`Url=http%3A%2F%2F…`), most do not (`Name=web 01`). */
 function decodeValue(raw: string): string {
   if (!/%[0-9A-Fa-f]{2}/.test(raw)) return raw;
   try {
@@ -148,11 +148,24 @@ function readJsonObject(text: string): Read {
   }
 }
 
+/** An answer is the action's result, or an error (`{ Error: { Code, Message }, RequestId }`), which examples show too. */
+function checkAnswer(value: Json, response: StructureDefinition, structures: Structures): string[] {
+  if (!Object.hasOwn(value, "Error")) return checkValue(value, response, structures, "/Response", "answer");
+  const error = value["Error"];
+  if (!isObject(error) || typeof error["Code"] !== "string" || typeof error["Message"] !== "string") return ["/Response/Error: not { Code, Message } strings"];
+  return typeof value["RequestId"] === "string" ? [] : ["/Response/RequestId: missing beside Error"];
+}
+
 /** What in an example does not fit the definitions: unknown members, wrong types, nulls where none may be. */
 function checkValue(value: unknown, structure: StructureDefinition, structures: Structures, at: string, side: "request" | "answer", depth = 0): string[] {
   if (!isObject(value)) return [`${at || "/"}: not an object, the definitions say ${structure.name}`];
   if (depth > 32) return [];
   const found: string[] = [];
+  for (const member of structure.members) {
+    if (!Object.hasOwn(value, member.name) && isRequired(member, side === "request" ? "in" : "out") && member.name !== "RequestId") {
+      found.push(`${at}${joinPointer(member.name)}: missing, the definitions say required`);
+    }
+  }
   for (const [key, v] of Object.entries(value)) {
     const member = structure.members.find((m) => m.name === key);
     const where = `${at}${joinPointer(key)}`;
@@ -163,7 +176,7 @@ function checkValue(value: unknown, structure: StructureDefinition, structures: 
 }
 
 function checkMember(value: unknown, member: MemberDefinition, structures: Structures, at: string, side: "request" | "answer", depth: number): string[] {
-  if (value === null) return member.nullable || side === "request" ? [] : [`${at}: null, which the definitions do not allow`];
+  if (value === null) return member.nullable ? [] : [`${at}: null, which the definitions do not allow`];
   const one = (v: unknown, where: string): string[] => {
     const structure = structures.get(member.member);
     if (structure) return checkValue(v, structure, structures, where, side, depth + 1);
@@ -182,7 +195,7 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : typeof value === "bigint" ? "a number" : `a ${typeof value}`;
 }
 
-/** `Creating a backup download task` → `CreatingABackupDownloadTask`; a title without Latin words → `Example<n>`. */
+/** `Querying the details of instances` → `QueryingTheDetailsOfInstances`; a title without Latin words → `Example<n>`. */
 export function exampleName(title: string, index: number): string {
   const words = title.match(/[A-Za-z0-9]+/g) ?? [];
   const name = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("").slice(0, 64);

@@ -86,3 +86,17 @@ export function fitsPrimitive(value: unknown, member: string): boolean {
       return typeof value === "string";
   }
 }
+
+/** How a structure is used: only in requests, only in answers, or both (which changes `required`). */
+export type Role = "in" | "out" | "both";
+
+/**
+ * Whether a member must be present. Requests: `required`. Answers: `output_required`, or `required`
+ * in older definitions that have no `output_required`. A structure in both keeps only what both
+ * say, so that neither a request nor an answer is refused for lacking a member Tencent allows to lack.
+ */
+export function isRequired(member: Pick<MemberDefinition, "required" | "outputRequired">, role: Role): boolean {
+  const inRequest = member.required;
+  const inAnswer = member.outputRequired ?? member.required;
+  return role === "in" ? inRequest : role === "out" ? inAnswer : inRequest && inAnswer;
+}

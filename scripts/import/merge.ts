@@ -83,8 +83,9 @@ class Merger {
       case "member": {
         this.refer(addition.value);
         const at = `${addition.schema}/properties`;
-        this.appendEntry(nodeAt(this.doc, at) === undefined ? addition.schema : at, [...splitPointer(at)], addition.member, addition.value, false, `added member ${addition.member}`, pointer, nodeAt(this.doc, at) === undefined ? "properties" : undefined);
-        if (addition.required) this.addRequired(addition.schema, addition.member);
+        const hasProperties = nodeAt(this.doc, at) !== undefined;
+        const added = this.appendEntry(hasProperties ? at : addition.schema, [...splitPointer(at)], addition.member, addition.value, false, `added member ${addition.member}`, pointer, hasProperties ? undefined : "properties");
+        if (added && addition.required) this.addRequired(addition.schema, addition.member);
         return;
       }
       case "error":
@@ -126,17 +127,18 @@ class Merger {
   }
 
   /** A `key: value` entry at the end of the mapping at `container` (or, with `wrapKey`, a new mapping under that key). */
-  private appendEntry(container: string, path: NodePath, key: string, value: unknown, blankLine: boolean, message: string, reportAt: string, wrapKey?: string): void {
+  private appendEntry(container: string, path: NodePath, key: string, value: unknown, blankLine: boolean, message: string, reportAt: string, wrapKey?: string): boolean {
     const parentIndent = this.indentOf(container);
     const slot = mapSlot(this.text, this.doc, container, parentIndent);
     if (!slot) {
-      this.manual.push({ pointer: reportAt, message: `${message}: cannot add it automatically (the mapping at ${container || "/"} is not in block style); add it by hand` });
-      return;
+      this.manual.push({ pointer: reportAt, message: `${missing(message)}, and cannot be added automatically (the mapping at ${container || "/"} is not in block style): add it by hand` });
+      return false;
     }
     const entry = wrapKey === undefined ? { key, value, path } : { key: wrapKey, value: { [key]: value }, path: path.slice(0, -1) };
     const fragment = emitFragment(entry.path, entry.key, entry.value, slot.indent, this.context);
     this.insert(slot, `${blankLine ? "\n" : ""}${fragment}\n`);
     this.added.push({ pointer: reportAt, message });
+    return true;
   }
 
   /** An item at the end of the block list at `list`, or a new list under `key` in the mapping at `owner`. */
@@ -150,7 +152,7 @@ class Merger {
     const exists = nodeAt(this.doc, list) !== undefined;
     const slot = exists ? seqSlot(this.text, this.doc, list) : mapSlot(this.text, this.doc, owner, this.indentOf(owner));
     if (!slot) {
-      this.manual.push({ pointer: reportAt, message: `${message}: cannot add it automatically (${list} is not a block list); add it by hand` });
+      this.manual.push({ pointer: reportAt, message: `${missing(message)}, and cannot be added automatically (${list} is not a block list): add it by hand` });
       return;
     }
     const items: unknown[] = [item];
@@ -167,6 +169,8 @@ class Merger {
   /** Adds `member` to the schema's `required` list, creating the list before `properties` if there is none. */
   private addRequired(schema: string, member: string): void {
     const list = `${schema}/required`;
+    const listed = dig(this.existing, ...splitPointer(list));
+    if (Array.isArray(listed) && listed.includes(member)) return; // the person listed it already
     const node = nodeAt(this.doc, list);
     if (node === undefined) {
       const key = `${schema}/required`;
@@ -221,6 +225,11 @@ class Merger {
     }
     return undefined;
   }
+}
+
+/** "added member X" → "member X is missing". */
+function missing(message: string): string {
+  return `${message.replace(/^added /, "")} is missing`;
 }
 
 function dig(node: unknown, ...keys: string[]): unknown {

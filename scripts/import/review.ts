@@ -37,8 +37,8 @@ export function guessIdempotent(action: string): { idempotent: boolean; review: 
 
 /**
  * A request with Limit and Offset and an answer with TotalCount and one list looks paged, but the
- * definitions do not say whether Offset counts items or pages (DescribeBackupDownloadTask counts
- * pages): suggest x-tc-pagination without writing it.
+ * definitions do not say whether Offset counts items or pages (some actions count pages): suggest
+ * x-tc-pagination without writing it.
  */
 export function pagingReview(request: StructureDefinition, response: StructureDefinition): ReviewEntry | undefined {
   const has = (s: StructureDefinition, name: string, type: string) => s.members.some((m) => m.name === name && m.type === type);

@@ -21,7 +21,7 @@ export interface ImportRequest {
   readonly location: DefinitionsLocation;
   /** Only these actions; all when empty. */
   readonly actions: readonly string[];
-  /** The spec file; default `spec/<service>/<version>.yaml`. */
+  /** The spec file; default `spec/<service>/<version>.yaml`; `-`: a new spec, returned and never written. */
   readonly out?: string | undefined;
   /** Add to an existing spec instead of refusing to touch it. */
   readonly merge: boolean;
@@ -62,14 +62,17 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
   const definitions = await readDefinitions(request.location);
   const imported = buildSpec(definitions, { actions: request.actions });
   const { service, version } = definitions.api;
-  const file = path.resolve(request.cwd, request.out ?? path.join("spec", service, `${version}.yaml`));
-  const displayPath = path.relative(request.cwd, file).split(path.sep).join("/");
+  const toStdout = request.out === "-";
+  const file = path.resolve(request.cwd, toStdout || request.out === undefined ? path.join("spec", service, `${version}.yaml`) : request.out);
+  const displayPath = toStdout ? "-" : path.relative(request.cwd, file).split(path.sep).join("/");
 
-  if (!existsSync(file)) {
+  if (toStdout && request.merge) throw new SpecError([{ file: displayPath, line: 1, col: 1, message: "--merge adds to a spec file; it cannot merge into standard output" }]);
+  if (toStdout || !existsSync(file)) {
     const text = emitSpec(imported, header(definitions, imported));
     const refused = checked(text, displayPath, file);
-    if (!request.dryRun) await writeAtomically(file, text);
-    return { file, displayPath, mode: "created", written: !request.dryRun, text, actions: imported.actions, added: [], differences: [], declared: 0, manual: [], reviews: countReviews(text), refused };
+    const written = !request.dryRun && !toStdout;
+    if (written) await writeAtomically(file, text);
+    return { file, displayPath, mode: "created", written, text, actions: imported.actions, added: [], differences: [], declared: 0, manual: [], reviews: countReviews(text), refused };
   }
   if (!request.merge) {
     throw new SpecError([{ file: displayPath, line: 1, col: 1, message: "the spec exists; pass --merge to add what it lacks (nothing it has is changed), or --out another file" }]);
