@@ -173,7 +173,7 @@ describe("merging into the repository's hand-written spec", () => {
     expect(verified.code).toBe(1);
     const { line, col } = positionIn(merged, "ignore: [missing-action]");
     expect(verified.stderr.trim().split("\n")).toEqual([
-      `${specFile}:${line}:${col + 9}: x-tc-verify declares a "missing-action" difference here, but there is none: remove it [x-tc-verify]`,
+      `${specFile}:${line}:${col + 9}: x-tc-verify ignores "missing-action" here, but there is no such difference: remove it [x-tc-verify]`,
       "tcgen verify: 1 difference(s) from the definitions (25 declared in the spec)",
     ]);
   }, 120_000);

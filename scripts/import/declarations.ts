@@ -93,7 +93,7 @@ export function applyDeclarations(differences: readonly Difference[], declaratio
   for (const d of declarations) {
     d.kinds.forEach((kind, i) => {
       if (!used.has(`${d.pointer}\u0000${kind}`)) {
-        stale.push({ pointer: `${d.pointer}/${VERIFY_KEY}/ignore/${i}`, message: `${VERIFY_KEY} declares a "${kind}" difference here, but there is none: remove it` });
+        stale.push({ pointer: `${d.pointer}/${VERIFY_KEY}/ignore/${i}`, message: `${VERIFY_KEY} ignores "${kind}" here, but there is no such difference: remove it` });
       }
     });
   }

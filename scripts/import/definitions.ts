@@ -150,7 +150,8 @@ export function parseApiDefinitions(text: string, file: string): ApiDefinitions 
   for (const [name, structure] of structures) {
     structure.members.forEach((m, i) => {
       if (!PRIMITIVE_MEMBERS[m.type].includes(m.member) && !structures.has(m.member)) {
-        const expected = m.type === "list" || m.type === "object" ? "a structure of \"objects\"" : `one of ${PRIMITIVE_MEMBERS[m.type].join(", ")}`;
+        const primitives = PRIMITIVE_MEMBERS[m.type].join(", ");
+        const expected = m.type === "object" ? 'a structure of "objects"' : m.type === "list" ? `one of ${primitives}, nor a structure of "objects"` : `one of ${primitives}`;
         problems.add(joinPointer("objects", name, "members", i, "member"), `"${m.member}" is not ${expected}`);
       }
     });

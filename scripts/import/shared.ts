@@ -84,7 +84,8 @@ function quoteUnsafeIntegers(text: string): string {
       }
       const literal = match[0];
       const isInteger = match[1] === undefined && match[2] === undefined;
-      out += isInteger && !Number.isSafeInteger(Number(literal)) ? `"${BIG_INTEGER}${literal}"` : literal;
+      // Written as the JSON escape \u0000, which JSON.parse turns into the marker's first character.
+      out += isInteger && !Number.isSafeInteger(Number(literal)) ? `"\\u0000${BIG_INTEGER.slice(1)}${literal}"` : literal;
       i += Math.max(literal.length, 1);
     } else {
       out += c;
