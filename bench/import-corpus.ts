@@ -10,8 +10,10 @@
  *
  * --defs defaults to ../shared/reference/tencent-definitions. --jobs runs that many worker
  * processes (default 1: the machine is shared); --batch sets how many services one type-check
- * program holds (default 8); --keep keeps the imported specs and generated code in bench/.out/corpus.
+ * program holds (default 8); --keep keeps the imported specs and generated code in
+ * bench/.out/corpus/<run>/. Each completed service version is printed as it finishes.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -24,7 +26,8 @@ import { emitSpec } from "../scripts/import/yaml-emit.js";
 import { generate } from "../scripts/generate.js";
 import { formatProblem, SpecError } from "../scripts/problems.js";
 import { outDir, repoRoot } from "./lib/paths.js";
-import { childEnv, run } from "./lib/proc.js";
+import { childEnv } from "./lib/proc.js";
+import { typeCheckStrict } from "../test/helpers.js";
 
 interface ServiceResult {
   /** `mongodb/v20190725`: the directory of the definitions. */
@@ -54,9 +57,11 @@ const { values } = parseArgs({
     "no-typecheck": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     worker: { type: "string" },
+    dir: { type: "string" },
   },
 });
-const corpusDir = path.join(outDir, "corpus");
+/** This run's own directory, so that runs side by side do not remove each other's files. */
+const corpusDir = values.dir ?? path.join(outDir, "corpus", `${Date.now()}-${process.pid}`);
 
 if (values.worker !== undefined) {
   await worker(values.worker.split(","), Number(values.batch), !values["no-typecheck"], values.keep);
@@ -69,7 +74,6 @@ async function main(): Promise<void> {
   const only = values.only?.split(",");
   const keys = only ? all.filter((k) => only.some((o) => k === o || k.startsWith(`${o}/`))) : all;
   const jobs = Math.max(1, Number(values.jobs));
-  await rm(corpusDir, { recursive: true, force: true });
   console.log(`import + generate${values["no-typecheck"] ? "" : " + type-check"} of ${keys.length} service versions from ${path.relative(repoRoot, values.defs)} (${jobs} worker(s), ${os.cpus().length} CPUs)`);
 
   // Largest first, dealt round-robin, so the workers finish together.
@@ -80,22 +84,42 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const args = (shard: string[]) => [
-    "--import", "tsx", path.join(repoRoot, "bench", "import-corpus.ts"), "--defs", values.defs, "--worker", shard.join(","), "--batch", values.batch,
+    "--import", "tsx", path.join(repoRoot, "bench", "import-corpus.ts"), "--defs", values.defs, "--dir", corpusDir, "--worker", shard.join(","), "--batch", values.batch,
     ...(values["no-typecheck"] ? ["--no-typecheck"] : []), ...(values.keep ? ["--keep"] : []),
   ];
-  const runs = await Promise.all(
-    shards.filter((s) => s.length > 0).map((shard) => run(process.execPath, args(shard), { cwd: repoRoot, env: childEnv({ NODE_OPTIONS: "--max-old-space-size=8192" }), timeoutMs: 6 * 3600_000 })),
-  );
-  const wallMs = performance.now() - started;
   const results: ServiceResult[] = [];
-  for (const r of runs) {
-    for (const line of r.stdout.split("\n")) if (line.startsWith("{")) results.push(JSON.parse(line) as ServiceResult);
-    if (r.code !== 0) console.error(`a worker failed (exit ${r.code}${r.signal ? `, ${r.signal}` : ""}${r.timedOut ? ", timed out" : ""}):\n${r.stderr.slice(-3000)}`);
-  }
+  await Promise.all(shards.filter((s) => s.length > 0).map((shard) => runWorker(args(shard), (r) => {
+    results.push(r);
+    const status = r.failure ? `FAILED at ${r.failure.phase}` : "ok";
+    process.stderr.write(`[${results.length}/${keys.length}] ${r.key}: ${status} (${r.actions ?? 0} actions; import ${(r.importMs / 1000).toFixed(1)} s, generate ${(r.generateMs / 1000).toFixed(1)} s)\n`);
+  })));
+  const wallMs = performance.now() - started;
+  if (!values.keep) await rm(corpusDir, { recursive: true, force: true });
   const missing = keys.filter((k) => !results.some((r) => r.key === k));
   for (const key of missing) results.push({ key, imported: false, generated: false, importMs: 0, generateMs: 0, failure: { phase: "import", cause: "the worker ended before reporting it" } });
   results.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   report(results, wallMs, keys.length);
+}
+
+/** A worker process; each JSON line it prints is a service's result, handed over as it arrives. */
+function runWorker(args: string[], onResult: (r: ServiceResult) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: childEnv({ NODE_OPTIONS: "--max-old-space-size=8192" }), stdio: ["ignore", "pipe", "pipe"] });
+    let pending = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) if (line.startsWith("{")) onResult(JSON.parse(line) as ServiceResult);
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("close", (code, signal) => {
+      if (code !== 0) console.error(`a worker failed (exit ${code}${signal ? `, ${signal}` : ""}):\n${stderr.slice(-3000)}`);
+      else if (stderr.trim() !== "") console.error(stderr.trim());
+      resolve();
+    });
+  });
 }
 
 function report(results: ServiceResult[], wallMs: number, total: number): void {
@@ -212,40 +236,25 @@ async function importAndGenerate(key: string, dir: string): Promise<{ result: Se
   }
 }
 
+/** One strict program over the batch (test/helpers.ts's settings, those of this repository's code), errors told apart by service. */
 async function typeCheckBatch(batch: { result: ServiceResult; entry: string; dir: string }[]): Promise<void> {
-  const { default: ts } = await import("typescript");
+  const entry = path.join(corpusDir, `batch-${process.pid}.ts`);
+  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "./${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
   const started = performance.now();
-  const program = ts.createProgram(
-    batch.map((b) => b.entry),
-    {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: ["node"],
-      typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      noUncheckedIndexedAccess: true,
-      skipLibCheck: true,
-    },
-  );
-  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const { diagnostics } = await typeCheckStrict(entry);
   const ms = performance.now() - started;
+  await rm(entry, { force: true });
   const generatedActions = batch.reduce((s, b) => s + (b.result.actions ?? 0), 0);
+  const owner = (line: string) => batch.find((b) => line.startsWith(`${path.relative(repoRoot, path.dirname(b.entry))}/`));
   for (const b of batch) {
-    const own = diagnostics.filter((d) => d.file !== undefined && d.file.fileName.startsWith(path.dirname(b.entry) + path.sep));
+    const own = diagnostics.filter((d) => owner(d) === b);
     b.result.typeChecked = own.length === 0;
     // The batch's time, shared by actions.
     b.result.typeCheckMs = (ms * (b.result.actions ?? 0)) / Math.max(1, generatedActions);
-    if (own.length > 0) {
-      const d = own[0]!;
-      const where = d.file ? `${path.relative(path.dirname(b.entry), d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
-      b.result.failure = { phase: "typecheck", cause: `${own.length} TypeScript error(s), first ${where}: ${ts.flattenDiagnosticMessageText(d.messageText, " ").slice(0, 300)}` };
-    }
+    if (own.length > 0) b.result.failure = { phase: "typecheck", cause: `${own.length} TypeScript error(s), first ${own[0]!.slice(0, 400)}` };
   }
-  const stray = diagnostics.filter((d) => !batch.some((b) => d.file?.fileName.startsWith(path.dirname(b.entry) + path.sep)));
-  if (stray.length > 0) process.stderr.write(`type-check: ${stray.length} diagnostic(s) outside the generated code, e.g. ${ts.flattenDiagnosticMessageText(stray[0]!.messageText, " ")}\n`);
+  const stray = diagnostics.filter((d) => owner(d) === undefined);
+  if (stray.length > 0) process.stderr.write(`type-check: ${stray.length} diagnostic(s) outside the generated code, e.g. ${stray[0]}\n`);
 }
 
 function causeOf(error: unknown): string {

@@ -5,19 +5,17 @@
  * a clear error naming the file and the JSON pointer or position, with nothing written.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../scripts/generate.js";
 import { runImport } from "../scripts/import/run-import.js";
 import { DefinitionsError } from "../scripts/import/shared.js";
-import { repoRoot, runCli, scratchDir, typeCheckStrict } from "./helpers.js";
+import { repoRoot, runCli, typeCheckStrict } from "./helpers.js";
+import { definitionsDir, scratchDirs } from "./import-support.js";
 
-const created: string[] = [];
-afterAll(async () => {
-  for (const dir of created) await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirs();
 
 type Json = Record<string, any>;
 
@@ -103,8 +101,7 @@ function errors(): Json {
 
 /** Writes the definitions of `demo` 2024-01-01 (with `change` applied to the file texts) under a scratch root. */
 async function definitions(change: (files: Record<string, string>) => void = () => {}): Promise<{ root: string; dir: string; cwd: string }> {
-  const root = await scratchDir("defs");
-  created.push(root);
+  const root = await scratch("defs");
   const dir = path.join(root, "defs", "demo", "v20240101");
   await mkdir(dir, { recursive: true });
   const files: Record<string, string> = {
@@ -177,8 +174,7 @@ describe("a hand-made service", () => {
 
   it("generated code type-checks", async () => {
     const { dir } = await definitions();
-    const cwd = await scratchDir("defs-inside");
-    created.push(cwd);
+    const cwd = await scratch("defs-inside");
     const outcome = await runImport({ location: { defs: dir }, actions: [], merge: false, dryRun: false, cwd });
     await generate({ spec: outcome.file, out: path.join(cwd, "generated"), cwd });
     const { diagnostics } = await typeCheckStrict(path.join(cwd, "generated", "demo", "index.ts"));
@@ -252,7 +248,7 @@ describe("bad definitions: a clear error naming the file and where, nothing writ
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`${path.join("defs", "demo", "v20240101", "api.json")}:1:2: not valid JSON: Expected property name or '}'\ntcgen import: 1 problem(s); nothing was written\n`);
     expect(existsSync(path.join(root, "spec"))).toBe(false);
-    const english = await runCli(["import", "--defs", path.join(repoRoot, "test/fixtures/definitions/ecdn/v20191012"), "--english-api", "missing.json"], root);
+    const english = await runCli(["import", "--defs", path.join(definitionsDir, "ecdn/v20191012"), "--english-api", "missing.json"], root);
     expect(english.code).toBe(1);
     expect(english.stderr).toContain("missing.json: (document): file not found");
     expect((await runCli(["import"], root)).code).toBe(2);

@@ -2,38 +2,26 @@
  * `tcgen import --merge`: what the definitions have and the spec lacks is added, nothing a person
  * wrote changes (not a byte of it), and every difference is reported at its file:line:col.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runImport } from "../scripts/import/run-import.js";
-import { positionIn, repoRoot, runCli, scratchDir } from "./helpers.js";
+import { positionIn, repoRoot, runCli } from "./helpers.js";
+import { definitionsDir as definitions, edit, scratchDirs } from "./import-support.js";
 
-const definitions = path.join(repoRoot, "test/fixtures/definitions");
 const mongodb = path.join(definitions, "mongodb/v20190725");
 const specFile = "spec/mongodb/2019-07-25.yaml";
-const created: string[] = [];
-afterAll(async () => {
-  for (const dir of created) await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirs();
 
 type Json = Record<string, any>;
 
 /** A scratch project holding `text` as its mongodb spec. */
 async function project(text: string): Promise<string> {
-  const dir = await scratchDir("merge");
-  created.push(dir);
+  const dir = await scratch("merge");
   await mkdir(path.join(dir, "spec/mongodb"), { recursive: true });
   await writeFile(path.join(dir, specFile), text);
   return dir;
-}
-
-/** `text` with each [from, to] replaced once; `from` must be there. */
-function edit(text: string, ...edits: [string, string][]): string {
-  return edits.reduce((t, [from, to]) => {
-    if (!t.includes(from)) throw new Error(`the test's edit does not apply: ${JSON.stringify(from.slice(0, 80))}`);
-    return t.replace(from, () => to);
-  }, text);
 }
 
 /** Whether every line of `original` is in `merged`, in order: nothing removed or changed, only added. */
@@ -49,8 +37,7 @@ function onlyAdded(original: string, merged: string): boolean {
 }
 
 async function importedText(actions: string[]): Promise<string> {
-  const dir = await scratchDir("merge-base");
-  created.push(dir);
+  const dir = await scratch("merge-base");
   const outcome = await runImport({ location: { defs: mongodb }, actions, merge: false, dryRun: false, cwd: dir });
   return readFile(outcome.file, "utf8");
 }

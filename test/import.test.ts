@@ -6,25 +6,17 @@
  */
 import { cp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../scripts/generate.js";
 import { buildSpec } from "../scripts/import/build-spec.js";
 import { readDefinitions } from "../scripts/import/read-definitions.js";
 import { runImport } from "../scripts/import/run-import.js";
 import { emitSpec } from "../scripts/import/yaml-emit.js";
-import { positionIn, repoRoot, runCli, scratchDir, typeCheckStrict } from "./helpers.js";
+import { positionIn, runCli, typeCheckStrict } from "./helpers.js";
+import { definitionsDir as definitions, scratchDirs } from "./import-support.js";
 
-const definitions = path.join(repoRoot, "test/fixtures/definitions");
-const created: string[] = [];
-async function scratch(prefix: string): Promise<string> {
-  const dir = await scratchDir(prefix);
-  created.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  for (const dir of created) await rm(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirs();
 
 type Json = Record<string, any>;
 

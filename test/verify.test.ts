@@ -4,9 +4,9 @@
  * that are stale or malformed are. The base is the import of ecdn 2019-10-12 (vendored), which
  * verify must pass as it is; each test changes one thing in it.
  */
-import { readFile, rm, writeFile, mkdir } from "node:fs/promises";
+import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { checkSpec } from "../scripts/check.js";
 import { CONSTRAINT_KINDS, CONTRACT_KINDS, MERGE_KINDS } from "../scripts/import/compare.js";
 import type { Definitions } from "../scripts/import/definitions.js";
@@ -15,31 +15,19 @@ import { runImport } from "../scripts/import/run-import.js";
 import { parseSpec } from "../scripts/load.js";
 import { formatProblem } from "../scripts/problems.js";
 import { verifySpec } from "../scripts/verify/verify.js";
-import { positionIn, repoRoot, runCli, scratchDir } from "./helpers.js";
+import { positionIn, runCli } from "./helpers.js";
+import { definitionsDir, edit, scratchDirs } from "./import-support.js";
 
-const definitionsDir = path.join(repoRoot, "test/fixtures/definitions");
 const file = "spec/ecdn/2019-10-12.yaml";
+const scratch = scratchDirs();
 let base: string;
 let definitions: Definitions;
-const created: string[] = [];
 beforeAll(async () => {
-  const dir = await scratchDir("verify-base");
-  created.push(dir);
+  const dir = await scratch("verify-base");
   const outcome = await runImport({ location: { defs: path.join(definitionsDir, "ecdn/v20191012") }, actions: [], merge: false, dryRun: false, cwd: dir });
   base = await readFile(outcome.file, "utf8");
   definitions = await readDefinitions({ defs: definitionsDir, service: "ecdn", version: "2019-10-12" });
 });
-afterAll(async () => {
-  for (const dir of created) await rm(dir, { recursive: true, force: true });
-});
-
-/** `text` with each [from, to] replaced once; `from` must be there. */
-function edit(text: string, ...edits: [string, string][]): string {
-  return edits.reduce((t, [from, to]) => {
-    if (!t.includes(from)) throw new Error(`the test's edit does not apply: ${JSON.stringify(from.slice(0, 80))}`);
-    return t.replace(from, () => to);
-  }, text);
-}
 
 /** Verify's report for a spec text: `file:line:col: message [kind]` lines, and the declared ones. */
 function verify(text: string): { lines: string[]; declared: { line: string; reason: string }[] } {
@@ -200,8 +188,7 @@ describe("the command", () => {
   });
 
   it("exits 1 with each difference as file:line:col, and names missing definitions", async () => {
-    const dir = await scratchDir("verify-cli");
-    created.push(dir);
+    const dir = await scratch("verify-cli");
     await mkdir(path.join(dir, "spec/ecdn"), { recursive: true });
     const text = edit(base, [fuzzy, ""]);
     await writeFile(path.join(dir, file), text);
