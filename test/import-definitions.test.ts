@@ -5,7 +5,7 @@
  * a clear error naming the file and the JSON pointer or position, with nothing written.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -180,6 +180,29 @@ describe("a hand-made service", () => {
     const { diagnostics } = await typeCheckStrict(path.join(cwd, "generated", "demo", "index.ts"));
     expect(diagnostics).toEqual([]);
   }, 60_000);
+});
+
+describe("finding and refusing", () => {
+  it("--service finds a service whose directory has another name (autoscaling/ holds service as)", async () => {
+    const { root } = await definitions();
+    await rename(path.join(root, "defs", "demo"), path.join(root, "defs", "demo-service"));
+    const result = await runCli(["import", "--defs", "defs", "--service", "demo", "--version", "2024-01-01", "--out", "-"], root);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("x-tc-service: demo\n");
+    expect(result.stderr).toContain("tcgen import: printed the spec: 2 action(s)");
+  });
+
+  it("a spec the generator's checker refuses is still written, with each problem and exit 1", async () => {
+    const { root } = await definitions((files) => {
+      files["api.json"] = files["api.json"]!.replaceAll('"Owner"', '"Error"');
+    });
+    const result = await runCli(["import", "--defs", "defs/demo/v20240101"], root);
+    expect(result.code).toBe(1);
+    const text = await readFile(path.join(root, "spec/demo/2024-01-01.yaml"), "utf8");
+    const line = text.split("\n").indexOf("    Error:") + 1;
+    expect(result.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: schema name "Error" would shadow the global Error in generated code; rename it`);
+    expect(result.stderr).toContain("tcgen import: tcgen generate refuses the imported spec (1 problem(s) above); fix them in the spec");
+  });
 });
 
 describe("bad definitions: a clear error naming the file and where, nothing written", () => {
