@@ -119,6 +119,31 @@ describe("merging into a spec a person edited", () => {
     expect(onlyAdded(before.replace("required: [BackupList, RequestId]", "required: [BackupList, RequestId, TotalCount]"), outcome.text)).toBe(true);
   });
 
+  it("adds the examples of an action that has none, and missing common error codes", async () => {
+    const base = await importedText(["DescribeDBBackups"]);
+    const spec = parse(base) as Json;
+    const op = spec["paths"]["/DescribeDBBackups"]["post"];
+    const [name] = Object.keys(op["requestBody"]["content"]["application/json"]["examples"]);
+    // Cut both named examples (request and answer) and one common code.
+    const cut = (text: string, from: string, until: string) => {
+      const start = text.indexOf(from);
+      return text.slice(0, start) + text.slice(text.indexOf(until, start));
+    };
+    let edited = cut(base, "            examples:\n", "      responses:\n");
+    edited = cut(edited, "              examples:\n", "      # Codes specific to this action");
+    edited = edit(edited, ["  - code: IpInBlacklist\n    description: Your IP is in uin IP blacklist.\n", ""]);
+    const dir = await project(edited);
+    const result = await runCli(["import", "--defs", mongodb, "--action", "DescribeDBBackups", "--merge"], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("added the definitions' examples of DescribeDBBackups");
+    expect(result.stdout).toContain("added common error code IpInBlacklist");
+    const merged = parse(await readFile(path.join(dir, specFile), "utf8")) as Json;
+    const mergedOp = merged["paths"]["/DescribeDBBackups"]["post"];
+    expect(mergedOp["requestBody"]["content"]["application/json"]["examples"]).toEqual(op["requestBody"]["content"]["application/json"]["examples"]);
+    expect(mergedOp["responses"]["200"]["content"]["application/json"]["examples"][name!]).toEqual(op["responses"]["200"]["content"]["application/json"]["examples"][name!]);
+    expect(merged["x-tc-common-errors"].map((e: Json) => e.code)).toContain("IpInBlacklist");
+  });
+
   it("--dry-run reports the same and writes nothing", async () => {
     const base = await importedText(["DescribeDBBackups"]);
     const dir = await project(base);
