@@ -56,7 +56,9 @@ export function compareSpecs(spec: Json, imported: Json, scope: CompareScope): D
   const seen = new Set<string>();
   const report = (d: Difference) => {
     const key = `${d.kind}\u0000${d.pointer}\u0000${d.message}`;
-    if (!seen.has(key)) found.push(d), seen.add(key);
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push(d);
   };
   const walker = new SchemaWalker(spec, imported, report);
   compareCommonErrors(spec, imported, report);
