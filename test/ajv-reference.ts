@@ -59,11 +59,24 @@ export const AJV_OPTIONS: Options = {
  */
 export function createAjv(spec: Json, options: { fieldPatterns: boolean; code?: Options["code"]; allErrors?: boolean }): Ajv2020 {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: options.allErrors ?? true, ...(options.code ? { code: options.code } : {}) });
-  ajv.addVocabulary(ANNOTATION_KEYWORDS);
+  // Every other `x-*` extension is an annotation too (spec/README.md): x-tc-verify, x-tc-review, ...
+  ajv.addVocabulary([...ANNOTATION_KEYWORDS, ...[...extensionKeys(spec["components"])].filter((k) => !ANNOTATION_KEYWORDS.includes(k) && k !== "x-tc-field-patterns")]);
   if (options.fieldPatterns) ajv.addKeyword(fieldPatternsKeyword());
   else ajv.addKeyword("x-tc-field-patterns");
   ajv.addSchema({ $id: "tcgen:spec", components: spec["components"] }, "tcgen:spec");
   return ajv;
+}
+
+/** The `x-*` keys used anywhere in a value. */
+function extensionKeys(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) extensionKeys(item, found);
+  else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith("x-")) found.add(key);
+      extensionKeys(item, found);
+    }
+  }
+  return found;
 }
 
 export function compileSchema(ajv: Ajv2020, name: string): ValidateFunction {
