@@ -82,7 +82,7 @@ const OPERATION: ObjectShape = {
       },
     },
   },
-  extensions: ["x-tc-action", "x-tc-rate-limit", "x-tc-idempotent", "x-tc-errors", "x-tc-pagination"],
+  extensions: ["x-tc-action", "x-tc-rate-limit", "x-tc-idempotent", "x-tc-errors", "x-tc-pagination", "x-tc-status", "x-tc-review", "x-tc-verify"],
 };
 
 const DOCUMENT: ObjectShape = {
@@ -137,7 +137,7 @@ const DOCUMENT: ObjectShape = {
   },
   // `openapi` and `paths` are required by check.ts, with what they must hold.
   required: ["info"],
-  extensions: ["x-tc-service", "x-tc-version", "x-tc-common-errors", "x-tc-waiters"],
+  extensions: ["x-tc-service", "x-tc-version", "x-tc-common-errors", "x-tc-waiters", "x-tc-review", "x-tc-verify"],
 };
 
 function onlyJson(key: string): string | undefined {

@@ -271,6 +271,10 @@ function checkOperation(root: Json, op: Json, action: string, at: string, report
   if (op["x-tc-idempotent"] !== undefined && typeof op["x-tc-idempotent"] !== "boolean") {
     report(`${at}/x-tc-idempotent`, `"x-tc-idempotent" must be true or false`);
   }
+  // Written by `tcgen import` for actions Tencent no longer serves (scripts/import/review.ts).
+  if (op["x-tc-status"] !== undefined && op["x-tc-status"] !== "offline") {
+    report(`${at}/x-tc-status`, `"x-tc-status" can only be "offline" (deprecated actions use "deprecated: true"), got ${JSON.stringify(op["x-tc-status"])}`);
+  }
   if (typeof op["summary"] !== "string" || op["summary"].trim() === "") report(op["summary"] === undefined ? at : `${at}/summary`, `operation ${action} needs a "summary"`);
   if (op["parameters"] !== undefined) report(`${at}/parameters`, "actions take their parameters in the JSON body, not as parameters");
   checkErrorList(op["x-tc-errors"], `${at}/x-tc-errors`, report);

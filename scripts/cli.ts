@@ -1,8 +1,9 @@
 /**
  * `tcgen`: the command line. `generate` runs the generator; `mock` serves a generated service on
- * loopback. Exit codes: 0 done; 1 spec problems, stale files, or files that cannot be read or
- * written; 2 wrong usage; 70 an internal error of tcgen (a bug: the message says so, `--debug` adds
- * the stack trace).
+ * loopback; `import` and `verify` turn Tencent's definitions into a spec and check a spec against
+ * them. Exit codes: 0 done; 1 spec problems, stale files, differences, or files that cannot be read
+ * or written; 2 wrong usage; 70 an internal error of tcgen (a bug: the message says so, `--debug`
+ * adds the stack trace).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,10 +16,18 @@ export const INTERNAL_ERROR_EXIT_CODE = 70;
 class CannotRunError extends Error {}
 
 const USAGE = `usage:
-  tcgen generate [--spec <file|dir>] [--out <dir>] [--check] [--runtime-import <specifier>]
+  tcgen generate [--spec <file|dir>] [--out <dir>] [--check] [--strict] [--runtime-import <specifier>]
       Generate typed clients from OpenAPI specs (default --spec spec --out generated).
       --check writes nothing and exits 1 naming each file that is not what the spec generates.
+      x-tc-review markers are warnings; --strict fails on them.
       --debug prints the stack trace of an internal error.
+  tcgen import --defs <dir> [--service <name> --version <YYYY-MM-DD>] [--action <Action>]...
+               [--out <file>|-] [--merge] [--dry-run] [--english-api|--english-examples|--english-errors <file>]
+      Turn Tencent's definitions into a spec (default spec/<service>/<version>.yaml), or with --merge
+      add what an existing spec lacks, changing nothing it has and reporting every difference.
+  tcgen verify --defs <dir> [--spec <file|dir>] [--show-declared]
+      Compare every action and member of the specs with the definitions; exit 1 on any difference
+      the spec does not declare with x-tc-verify.
   tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
       Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM/SIGHUP or until the
       process that started it (npm, npx) exits; --exit-on-stdin-close also stops it when stdin closes.
@@ -30,15 +39,20 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes("--debug");
   const [command, ...rest] = argv.filter((arg) => arg !== "--debug");
   try {
-    if (command === "generate") return await runGenerate(rest).catch((error: unknown) => {
-      if (error instanceof UsageError || isParseArgsError(error)) throw error;
-      if (error instanceof CannotRunError) {
-        console.error(`tcgen: ${error.message}`);
-        return 1;
-      }
-      reportInternalError(error, debug);
-      return INTERNAL_ERROR_EXIT_CODE;
-    });
+    // Anything these throw that is not wrong usage or an outside failure is a bug of tcgen.
+    const guarded = (run: () => Promise<number>) =>
+      run().catch((error: unknown) => {
+        if (error instanceof UsageError || isParseArgsError(error)) throw error;
+        if (error instanceof CannotRunError) {
+          console.error(`tcgen: ${error.message}`);
+          return 1;
+        }
+        reportInternalError(error, debug);
+        return INTERNAL_ERROR_EXIT_CODE;
+      });
+    if (command === "generate") return await guarded(() => runGenerate(rest));
+    if (command === "import") return await guarded(async () => (await import("./import/command.js")).runImportCommand(rest));
+    if (command === "verify") return await guarded(async () => (await import("./verify/command.js")).runVerify(rest));
     // The emulator lives with the services' hand-written behaviour, outside the generic generator.
     if (command === "mock") {
       return await (await import("../mock/cli.js")).runMock(rest).catch((error: unknown) => {
@@ -85,11 +99,12 @@ async function runGenerate(args: string[]): Promise<number> {
       spec: { type: "string", default: "spec" },
       out: { type: "string", default: "generated" },
       check: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
       "runtime-import": { type: "string" },
     },
   });
   // The generator's own dependencies are dev dependencies of tcgen: load them only for this command.
-  const [{ generate }, { SpecError }, { OutputError }] = await Promise.all([import("./generate.js"), import("./problems.js"), import("./write.js")]).catch(
+  const [{ generate }, { SpecError, formatProblem }, { OutputError }] = await Promise.all([import("./generate.js"), import("./problems.js"), import("./write.js")]).catch(
     (error: unknown) => {
       throw new CannotRunError(
         `tcgen generate needs openapi-typescript, typescript, yaml, handlebars and prettier installed next to tcgen (${(error as Error).message})`,
@@ -101,8 +116,10 @@ async function runGenerate(args: string[]): Promise<number> {
       spec: values.spec,
       out: values.out,
       check: values.check,
+      strict: values.strict,
       ...(values["runtime-import"] ? { runtimeImport: values["runtime-import"] } : {}),
     });
+    for (const warning of result.warnings) console.error(formatProblem(warning));
     if (values.check) {
       for (const { file, reason } of result.stale) console.error(`${path.join(values.out, file)}: stale (${reason})`);
       if (result.stale.length > 0) {

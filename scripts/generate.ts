@@ -13,6 +13,7 @@ import { buildModel, type ServiceModel } from "./model.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 import { packageRoot } from "./package-root.js";
 import { findStaleFiles, writeAtomically } from "./write.js";
+import { reviewMarkers } from "./verify/review-markers.js";
 
 export interface GenerateOptions {
   /** A spec file, or a directory searched recursively for `*.yaml` / `*.yml`. */
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   readonly cwd?: string;
   /** Override the runtime's module specifier in generated imports. */
   readonly runtimeImport?: string;
+  /** Fail on warnings (x-tc-review markers) as on errors. */
+  readonly strict?: boolean;
 }
 
 export interface GenerateResult {
@@ -32,6 +35,8 @@ export interface GenerateResult {
   readonly files: readonly string[];
   /** With `check`: the out-of-date files (empty when up to date). */
   readonly stale: readonly { file: string; reason: string }[];
+  /** `x-tc-review` markers: facts the spec states on a default, to be checked by a person. */
+  readonly warnings: readonly SpecProblem[];
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
@@ -41,12 +46,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const specFiles = await findSpecFiles(specPath, cwd);
 
   const problems: SpecProblem[] = [];
+  const warnings: SpecProblem[] = [];
   const loaded: { model: ServiceModel; spec: LoadedSpec }[] = [];
   for (const file of specFiles) {
     const displayPath = path.relative(cwd, file).split(path.sep).join("/");
     try {
       const spec = await loadSpec(file, displayPath);
       checkSpec(spec, file);
+      const markers = reviewMarkers(spec);
+      problems.push(...markers.problems, ...(options.strict ? markers.warnings : []));
+      warnings.push(...markers.warnings);
       loaded.push({ model: buildModel(spec), spec });
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
@@ -73,9 +82,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   }
   if (problems.length > 0) throw new SpecError(problems);
 
-  if (options.check) return { files: [...files.keys()], stale: await findStaleFiles(outDir, files) };
+  if (options.check) return { files: [...files.keys()], stale: await findStaleFiles(outDir, files), warnings };
   await writeAtomically(outDir, files);
-  return { files: [...files.keys()], stale: [] };
+  return { files: [...files.keys()], stale: [], warnings };
 }
 
 /**

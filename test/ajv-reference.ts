@@ -60,12 +60,26 @@ export const AJV_OPTIONS: Options = {
  */
 export function createAjv(spec: Json, options: { fieldPatterns: boolean; code?: Options["code"]; allErrors?: boolean }): Ajv2020 {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, allErrors: options.allErrors ?? true, ...(options.code ? { code: options.code } : {}) });
-  ajv.addVocabulary(ANNOTATION_KEYWORDS);
+  // Every other `x-*` extension is an annotation too (spec/README.md): x-tc-verify, x-tc-review, ...
+  const modelled = new Set([...ANNOTATION_KEYWORDS, "x-tc-field-patterns", "x-tc-int64"]);
+  ajv.addVocabulary([...ANNOTATION_KEYWORDS, ...[...extensionKeys(spec["components"])].filter((k) => !modelled.has(k))]);
   if (options.fieldPatterns) ajv.addKeyword(fieldPatternsKeyword());
   else ajv.addKeyword("x-tc-field-patterns");
   ajv.addKeyword(SAFE_INTEGER_KEYWORD);
   ajv.addSchema({ $id: "tcgen:spec", components: withSafeIntegers(spec["components"]) }, "tcgen:spec");
   return ajv;
+}
+
+/** The `x-*` keys used anywhere in a value. */
+function extensionKeys(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) extensionKeys(item, found);
+  else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith("x-")) found.add(key);
+      extensionKeys(item, found);
+    }
+  }
+  return found;
 }
 
 /**
