@@ -22,7 +22,7 @@ interface ByDirection {
 /** Kinds whose class depends on whether the schema is sent or read. */
 export const SCHEMA_KINDS = {
   "member-added-optional": { request: "additive", answer: "additive", why: "a new optional parameter, or a new answer member" },
-  "member-added-required": { request: "breaking", answer: "additive", why: "old requests lack it (type error, refused before sending)" },
+  "member-added-required": { request: "breaking", answer: "additive", why: "old requests lack it (type error, refused before sending); answers carry more" },
   "member-removed": { request: "breaking", answer: "breaking", why: "consumers sending it are refused; consumers reading it no longer compile" },
   "member-required": { request: "breaking", answer: "additive", why: "optional → required: old requests may lack it; answers now always carry it" },
   "member-optional": { request: "additive", answer: "breaking", why: "required → optional: answers may now lack it (`T | undefined`)" },

@@ -35,13 +35,13 @@ export function compareActions(pair: InventoryPair, ctx: SchemaCompareContext, e
     const before = pair.old.actions.get(action)!;
     const target = renamed.get(action);
     if (target !== undefined) {
-      emit({ kind: "action-renamed", subject: action, detail: `renamed ${target} (same request and answer)`, oldPointer: before.pointer, newPointer: pair.new.actions.get(target)!.pointer, action, renamedTo: target });
+      emit({ kind: "action-renamed", subject: action, detail: `renamed ${target} (same request and answer)`, oldPointer: pathOf(action), newPointer: pathOf(target), action, renamedTo: target });
     } else {
-      emit({ kind: "action-removed", subject: action, detail: "action removed", oldPointer: before.pointer, newPointer: "/paths", action });
+      emit({ kind: "action-removed", subject: action, detail: "action removed", oldPointer: pathOf(action), newPointer: "/paths", action });
     }
   }
   for (const action of added) {
-    if (![...renamed.values()].includes(action)) emit({ kind: "action-added", subject: action, detail: "action added", newPointer: pair.new.actions.get(action)!.pointer, action });
+    if (![...renamed.values()].includes(action)) emit({ kind: "action-added", subject: action, detail: "action added", newPointer: pathOf(action), action });
   }
   for (const both of commonActions(pair)) compareAction(both.old, both.new, ctx, emit);
 }
@@ -96,6 +96,11 @@ function compareAction(before: ActionEntry, after: ActionEntry, ctx: SchemaCompa
   if (changed.length > 0) {
     emit({ kind: "docs-changed", subject: action, detail: `${changed.map((c) => c.label).join(", ")} changed`, oldPointer: before.pointer, newPointer: changed[0]!.pointer, action });
   }
+}
+
+/** The pseudo-path of an action, where a person looks for it. */
+function pathOf(action: string): string {
+  return pointerTo("", "paths", `/${action}`);
 }
 
 /** Whether two actions send and read the same structures (their schemas may be named differently). */

@@ -81,6 +81,11 @@ class SchemaComparer {
     });
   }
 
+  /** Said where an answer member becomes required: readers gain, code building answers must follow. */
+  private buildersNote(): string | undefined {
+    return this.scope.direction === "answer" ? "code that builds these answers with the generated types (test doubles, fakes) must now set it" : undefined;
+  }
+
   node(oldNode: unknown, newNode: unknown, place: Place): void {
     const o = isObject(oldNode) ? oldNode : {};
     const n = isObject(newNode) ? newNode : {};
@@ -247,7 +252,7 @@ class SchemaComparer {
         const required = newRequired.includes(name);
         const typedRequired = required || hasDefault(newProps[name]);
         const how = required ? "required" : typedRequired ? "optional, with a default (typed as always present)" : "optional";
-        this.emit(typedRequired ? "member-added-required" : "member-added-optional", member, `member added (${how})`, { new: member.new });
+        this.emit(typedRequired ? "member-added-required" : "member-added-optional", member, `member added (${how})`, { new: member.new }, typedRequired ? this.buildersNote() : undefined);
         continue;
       }
       if (!inNew) {
@@ -260,7 +265,7 @@ class SchemaComparer {
         const pointers = isRequired
           ? { old: member.old, new: pointerTo(place.new, "required", newRequired.indexOf(name)) }
           : { old: pointerTo(place.old, "required", oldRequired.indexOf(name)), new: member.new };
-        this.emit(isRequired ? "member-required" : "member-optional", member, isRequired ? "optional → required" : "required → optional", pointers);
+        this.emit(isRequired ? "member-required" : "member-optional", member, isRequired ? "optional → required" : "required → optional", pointers, isRequired ? this.buildersNote() : undefined);
       } else if (!isRequired && hasDefault(oldProps[name]) !== hasDefault(newProps[name])) {
         const added = hasDefault(newProps[name]);
         this.emit(added ? "member-default-added" : "member-default-removed", member, added ? `default ${show((newProps[name] as Json)["default"])} added: typed as always present` : "default removed: typed as optional again", {
