@@ -67,9 +67,22 @@ async function emitSchemaTypes(specValue: unknown, header: string): Promise<stri
   return `${header}\n${astToString(ast)}`;
 }
 
+/**
+ * Formatting is most of a run's time, and a spec edit changes only some files: a long-running
+ * process (`generate --watch`, the spec-change tests) formats each distinct text once. Prettier is
+ * deterministic, so the output is the same byte for byte. Bounded, oldest first out.
+ */
+const formatted = new Map<string, string>();
+const FORMAT_CACHE_ENTRIES = 64;
+
 async function format(text: string, name: string): Promise<string> {
+  const known = formatted.get(text);
+  if (known !== undefined) return known;
   try {
-    return await prettier.format(text, PRETTIER_OPTIONS);
+    const result = await prettier.format(text, PRETTIER_OPTIONS);
+    if (formatted.size >= FORMAT_CACHE_ENTRIES) formatted.delete(formatted.keys().next().value!);
+    formatted.set(text, result);
+    return result;
   } catch (error) {
     // A template produced invalid TypeScript: a generator bug, so say which file and keep the cause.
     throw new Error(`generated ${name} is not valid TypeScript: ${(error as Error).message}`, { cause: error });
