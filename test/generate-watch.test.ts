@@ -18,7 +18,7 @@ const lines: { text: string; at: number; stream: "out" | "err" }[] = [];
 const latencies: { measured: number; reported: number }[] = [];
 
 /** Resolves with the first line after `from` matching `pattern`. */
-async function nextLine(pattern: RegExp, from: number, timeoutMs = 60_000): Promise<{ text: string; at: number; index: number }> {
+async function nextLine(pattern: RegExp, from: number, timeoutMs = 60_000): Promise<{ text: string; at: number; stream: string; index: number }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const index = lines.findIndex((line, i) => i >= from && pattern.test(line.text));
@@ -36,7 +36,7 @@ async function snapshot(): Promise<Map<string, string>> {
 }
 
 /** Saves the spec with `edit` applied and waits for the regeneration it causes. */
-async function saveAndWait(text: string): Promise<{ text: string; at: number; index: number }> {
+async function saveAndWait(text: string): Promise<{ text: string; at: number; stream: string; index: number }> {
   const from = lines.length;
   await writeFile(specFile, text);
   const savedAt = (await stat(specFile)).mtimeMs;

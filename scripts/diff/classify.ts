@@ -25,7 +25,7 @@ export const SCHEMA_KINDS = {
   "member-added-required": { request: "breaking", answer: "additive", why: "old requests lack it (type error, refused before sending); answers carry more" },
   "member-removed": { request: "breaking", answer: "breaking", why: "consumers sending it are refused; consumers reading it no longer compile" },
   "member-required": { request: "breaking", answer: "additive", why: "optional → required: old requests may lack it; answers now always carry it" },
-  "member-optional": { request: "additive", answer: "breaking", why: "required → optional: answers may now lack it (`T | undefined`)" },
+  "member-optional": { request: "additive", answer: "breaking", why: "required → optional: answers may now lack it (its type gains `undefined`)" },
   "member-default-added": { request: "breaking", answer: "additive", why: "openapi-typescript types a member with a `default` as always present, so requests must send it" },
   "member-default-removed": { request: "additive", answer: "breaking", why: "the member's type becomes optional again" },
   "type-widened": { request: "additive", answer: "breaking", why: "more values allowed: fine to send, not fine to read" },
@@ -45,7 +45,7 @@ export const SCHEMA_KINDS = {
   "readonly-removed": { request: "additive", answer: "additive", why: "the member can be assigned again" },
   "deprecated-added": { request: "additive", answer: "additive", why: "`@deprecated` in the types: still works, linters warn (semver: minor)" },
   "deprecated-removed": { request: "neutral", answer: "neutral", why: "only the `@deprecated` tag goes" },
-  "ref-changed": { request: "neutral", answer: "neutral", why: "another schema with the same structure (compared member by member)" },
+  "ref-changed": { request: "neutral", answer: "neutral", why: "a `$ref` now names another schema: by itself nothing, since the two are compared member by member and each difference is reported" },
 } as const satisfies Record<string, ByDirection>;
 
 /** Kinds whose class is the same wherever they occur. */

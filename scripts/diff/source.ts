@@ -3,11 +3,13 @@
  * (`git show <rev>:<path>`), the package version on either side, and the last release tag.
  */
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SpecError } from "../problems.js";
 import type { SpecText } from "./read.js";
+import { compareVersions, parseVersion } from "./semver.js";
 
 const run = promisify(execFile);
 const SPEC_FILE = /\.ya?ml$/;
@@ -49,17 +51,30 @@ export async function readRevision(rev: string, target: string, cwd: string): Pr
   return texts;
 }
 
-/** `version` of package.json in `cwd` (the working tree) or at `rev`; undefined when there is none. */
+/**
+ * `version` of the package `cwd` belongs to (the nearest package.json above it, as npm finds it) in
+ * the working tree, or of the same package.json at `rev`; undefined when there is none.
+ */
 export async function packageVersion(cwd: string, rev?: string): Promise<string | undefined> {
+  const manifest = nearestManifest(cwd);
+  if (manifest === undefined) return undefined;
   let text: string | undefined;
-  if (rev === undefined) text = await readFile(path.join(cwd, "package.json"), "utf8").catch(() => undefined);
-  else text = await git(["show", `${rev}:./package.json`], cwd).catch(() => undefined);
+  if (rev === undefined) text = await readFile(manifest, "utf8").catch(() => undefined);
+  else text = await git(["show", `${rev}:./${displayOf(path.relative(cwd, manifest))}`], cwd).catch(() => undefined);
   if (text === undefined) return undefined;
   try {
     const version = (JSON.parse(text) as { version?: unknown }).version;
     return typeof version === "string" ? version : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function nearestManifest(cwd: string): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (existsSync(manifest)) return manifest;
+    if (path.dirname(dir) === dir) return undefined;
   }
 }
 
@@ -73,12 +88,22 @@ export async function lastReleaseTag(cwd: string): Promise<{ tag: string } | { n
   } catch (error) {
     return { none: `no git history here (${(error as Error).message})` };
   }
-  const tags = await git(["tag", "--merged", "HEAD", "--list", "v[0-9]*"], cwd);
-  const releases = tags.split("\n").filter((tag) => /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(tag));
+  let releases: string[];
+  try {
+    const tags = await git(["tag", "--merged", "HEAD", "--list", "v[0-9]*"], cwd);
+    releases = tags.split("\n").filter((tag) => /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(tag));
+  } catch (error) {
+    return { none: `the tags cannot be listed (${(error as Error).message})` };
+  }
   if (releases.length === 0) return { none: "no release tag (v<major>.<minor>.<patch>) is reachable from HEAD yet" };
-  // The nearest of them by history, as `git describe` picks it.
-  const nearest = await git(["describe", "--tags", "--abbrev=0", ...releases.flatMap((tag) => ["--match", tag]), "HEAD"], cwd);
-  return { tag: nearest.trim() };
+  // The nearest of them by history, as `git describe` picks it; a clone too shallow for that falls
+  // back to the highest version.
+  try {
+    const nearest = await git(["describe", "--tags", "--abbrev=0", ...releases.flatMap((tag) => ["--match", tag]), "HEAD"], cwd);
+    return { tag: nearest.trim() };
+  } catch {
+    return { tag: releases.sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!))[0]! };
+  }
 }
 
 async function verifyRevision(rev: string, cwd: string): Promise<void> {
