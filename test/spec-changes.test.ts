@@ -15,7 +15,7 @@ import type { DiffResult } from "../scripts/diff/change.js";
 import { overall } from "../scripts/diff/classify.js";
 import { diffSpecs } from "../scripts/diff/diff.js";
 import { readSpecs, type SpecSide } from "../scripts/diff/read.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { repoRoot, scratchDir, strictCompilerOptions } from "./helpers.js";
 import { CORPUS, type CorpusEntry } from "./spec-changes-corpus.js";
 
 const FIXTURE = "test/fixtures/spec-changes";
@@ -76,19 +76,7 @@ async function typeCheckAll(dirs: string[]): Promise<void> {
   const { default: ts } = await import("typescript");
   const program = ts.createProgram(
     dirs.map((dir) => path.join(dir, "consumer.ts")),
-    {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: ["node"],
-      typeRoots: [path.join(repoRoot, "node_modules/@types")],
-      noUncheckedIndexedAccess: true,
-      verbatimModuleSyntax: true,
-      skipLibCheck: true,
-    },
+    strictCompilerOptions(ts),
   );
   const baseFiles = program.getSourceFiles().filter((f) => f.fileName.startsWith(dirs[0]! + path.sep));
   const consumers = dirs.slice(1).map((dir) => program.getSourceFile(path.join(dir, "consumer.ts"))!);
