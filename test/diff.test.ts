@@ -11,6 +11,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parseDocument, type Document } from "yaml";
 import { FIXED_KINDS, SCHEMA_KINDS } from "../scripts/diff/classify.js";
 import { mergeEntry } from "../scripts/diff/changelog.js";
+import { diffSpecs } from "../scripts/diff/diff.js";
+import { readSpecs } from "../scripts/diff/read.js";
 import { runDiff } from "../scripts/diff/run.js";
 import { compareVersions, covers, nextVersion, parseVersion, requiredBump } from "../scripts/diff/semver.js";
 import { UsageError } from "../scripts/usage-error.js";
@@ -200,6 +202,37 @@ describe("tcgen diff <old> <new>", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("tcgen: give two specs, <old> <new>, or --base <rev>\nusage:");
     expect(result.stderr).toContain("tcgen diff --base <rev> [--head <rev>] [<path>] [options]");
+  });
+});
+
+describe("completeness", () => {
+  it("reports a change, at a real place, for any leaf of the spec changed (where the result is still a valid spec)", () => {
+    const root = parseDocument(baseText).toJS() as unknown;
+    const leaves: (string | number)[][] = [];
+    const walk = (node: unknown, at: (string | number)[]) => {
+      if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...at, i]));
+      else if (typeof node === "object" && node !== null) for (const [key, value] of Object.entries(node)) walk(value, [...at, key]);
+      else leaves.push(at);
+    };
+    walk(root, []);
+    const old = readSpecs([{ displayPath: "old.yaml", layoutPath: undefined, text: baseText }]);
+    let compared = 0;
+    for (const at of leaves) {
+      const doc = parseDocument(baseText);
+      const value = doc.getIn(at) as unknown;
+      doc.setIn(at, typeof value === "number" ? value + 1 : typeof value === "boolean" ? !value : `${String(value)}x`);
+      let changed;
+      try {
+        changed = readSpecs([{ displayPath: "new.yaml", layoutPath: undefined, text: doc.toString() }]);
+      } catch {
+        continue; // the change made an invalid spec, which the diff refuses (tested above)
+      }
+      compared++;
+      const { changes } = diffSpecs({ label: "old", sides: old }, { label: "new", sides: changed }, { pairFiles: true });
+      expect(changes.length, `changing ${at.join(".")} went unreported`).toBeGreaterThan(0);
+      for (const change of changes) expect(change.location.line, at.join(".")).toBeGreaterThan(0);
+    }
+    expect(compared).toBeGreaterThan(120);
   });
 });
 

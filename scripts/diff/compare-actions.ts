@@ -90,6 +90,10 @@ function compareAction(before: ActionEntry, after: ActionEntry, ctx: SchemaCompa
   const changed = unionKeys(o, n)
     .filter((key) => !MEANINGFUL.has(key) && !deepEqual(o[key], n[key]))
     .map((key) => ({ label: key, pointer: n[key] !== undefined ? at(after, key) : after.pointer }));
+  // The path item's own keys (a summary, a description) document the action too.
+  for (const key of unionKeys(before.item, after.item)) {
+    if (key !== "post" && !deepEqual(before.item[key], after.item[key])) changed.push({ label: `path ${key}`, pointer: pointerTo("", "paths", `/${action}`, key) });
+  }
   for (const part of documentationParts(o, n)) {
     if (!deepEqual(part.old, part.new)) changed.push({ label: part.label, pointer: pointerTo(after.pointer, ...part.at) });
   }

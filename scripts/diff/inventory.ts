@@ -11,6 +11,8 @@ export interface ActionEntry {
   readonly action: string;
   /** `/paths/~1DescribeDisks/post`. */
   readonly pointer: string;
+  /** The path item (`/DescribeDisks`) and its `post` operation. */
+  readonly item: Json;
   readonly operation: Json;
   /** Schema names of the request, the success answer and the error answer. */
   readonly request: string;
@@ -47,6 +49,7 @@ export function buildInventory(side: SpecSide): Inventory {
     actions.set(action, {
       action,
       pointer: pointerTo("", "paths", route, "post"),
+      item: item as Json,
       operation,
       request: schemaRefName(requestMedia["schema"])!,
       answer: schemaRefName(anyOf[0])!,
