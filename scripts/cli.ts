@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === "generate") return await runGenerate(rest);
-    if (command === "diff") return await (await import("./diff/run.js")).runDiff(rest);
+    if (command === "diff") return await runDiffCommand(rest);
     // The emulator lives with the services' hand-written behaviour, outside the generic generator.
     if (command === "mock") return await (await import("../mock/cli.js")).runMock(rest);
     if (command === "help" || command === "--help" || command === "-h") {
@@ -91,6 +91,14 @@ async function runGenerate(args: string[]): Promise<number> {
     console.error(`tcgen: ${error.problems.length} problem(s); nothing was written`);
     return 1;
   }
+}
+
+async function runDiffCommand(args: string[]): Promise<number> {
+  // Like the generator, the diff reads specs with yaml, a dev dependency of tcgen.
+  const { runDiff } = await import("./diff/run.js").catch((error: unknown) => {
+    throw new Error(`tcgen diff needs yaml and the generator's dependencies installed next to tcgen (${(error as Error).message})`);
+  });
+  return runDiff(args);
 }
 
 async function runWatch(values: { spec: string; out: string; poll: boolean; "runtime-import"?: string | undefined }): Promise<number> {
