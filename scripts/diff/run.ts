@@ -13,6 +13,7 @@ import { formatProblem, SpecError } from "../problems.js";
 import { UsageError } from "../usage-error.js";
 import { mergeEntry, renderEntry } from "./changelog.js";
 import { rank, type ChangeClass } from "./classify.js";
+import { DIFF_USAGE } from "./usage.js";
 import { diffSpecs, type SpecSet } from "./diff.js";
 import { readSpecs, type SpecText } from "./read.js";
 import { assessRelease } from "./release.js";
@@ -35,6 +36,10 @@ const processIo: DiffIo = {
 };
 
 export async function runDiff(args: string[], io: DiffIo = processIo): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    io.out(`usage:\n${DIFF_USAGE}\n`);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args,
     strict: true,
