@@ -7,11 +7,16 @@
  *   2. create a download task for every replica set or shard (CreateBackupDownloadTask);
  *   3. wait until every task is ready (waitForBackupDownloadTasks: DescribeBackupDownloadTask polled
  *      with backoff);
- *   4. stream each task's `Url` to disk with a progress bar, check the byte count against the task's
- *      `BackupSize`, and print a summary.
+ *   4. stream each task's `Url` to disk with a progress bar, never writing more than the task's
+ *      `BackupSize`, check the byte count against it, and print a summary.
  *
  *   npx tsx examples/download-backup.ts --instance cmgo-p8vnipr5 [--backup NAME] [--out DIR]
  *                                       [--endpoint URL] [--region REGION] [--shards N] [--timeout-minutes M]
+ *                                       [--call-timeout-seconds S] [--stall-seconds S]
+ *
+ * Nothing waits forever: every API call has a deadline (--call-timeout-seconds, default the client's
+ * 120 s, each attempt at most 60 s), the wait for the files has --timeout-minutes, and a download
+ * that receives nothing for --stall-seconds (default 60) is given up.
  *
  * With neither --endpoint nor credentials (TENCENTCLOUD_SECRET_ID or ~/.tencentcloud/credentials) it
  * runs against the embedded emulator (`tcgen/mock`): no cloud account needed. Ctrl-C stops cleanly:
@@ -43,6 +48,8 @@ import { startMock, type RunningMongodbMock } from "tcgen/mock";
 import { fileProgress, formatBytes } from "./progress.js";
 
 /** Tencent's sharded clusters have at most this many shards; the probe below stops there. */
+/** A download that receives no byte for this long (default) is given up. */
+const DEFAULT_STALL_SECONDS = 60;
 const MAX_SHARDS = 64;
 const STATUS_WORDS: Record<number, string> = { 0: "waiting", 1: "preparing", 2: "ready", 3: "failed", 4: "waiting to retry" };
 
@@ -61,6 +68,8 @@ const { values: args } = parseArgs({
     region: { type: "string" },
     shards: { type: "string" },
     "timeout-minutes": { type: "string", default: "30" },
+    "call-timeout-seconds": { type: "string" },
+    "stall-seconds": { type: "string", default: String(DEFAULT_STALL_SECONDS) },
   },
   strict: true,
 });
@@ -88,12 +97,19 @@ async function run(): Promise<number> {
   if (!instanceId) throw new UsageError("--instance is required, e.g. --instance cmgo-p8vnipr5");
   const timeoutMinutes = Number(args["timeout-minutes"]);
   if (!(timeoutMinutes > 0)) throw new UsageError(`--timeout-minutes must be a positive number, got "${args["timeout-minutes"]}"`);
+  const callTimeoutSeconds = args["call-timeout-seconds"] === undefined ? undefined : Number(args["call-timeout-seconds"]);
+  if (callTimeoutSeconds !== undefined && !(callTimeoutSeconds > 0)) {
+    throw new UsageError(`--call-timeout-seconds must be a positive number, got "${args["call-timeout-seconds"]}"`);
+  }
+  const stallSeconds = Number(args["stall-seconds"]);
+  if (!(stallSeconds > 0)) throw new UsageError(`--stall-seconds must be a positive number, got "${args["stall-seconds"]}"`);
   const shards = args.shards === undefined ? undefined : Number(args.shards);
   if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1 && shards <= MAX_SHARDS)) {
     throw new UsageError(`--shards must be a whole number from 1 to ${MAX_SHARDS}, got "${args.shards}"`);
   }
 
-  const mongodb = await connect();
+  // Every API call of the run gets this deadline (the client's default when not given).
+  const mongodb = await connect(callTimeoutSeconds === undefined ? {} : { timeoutMs: callTimeoutSeconds * 1000 });
   const started = performance.now();
 
   // 1. The backup: the one named, or the newest that succeeded.
@@ -122,7 +138,7 @@ async function run(): Promise<number> {
   const directory = path.resolve(args.out!, safeName(backup.BackupName));
   await mkdir(directory, { recursive: true });
   const files: { file: string; bytes: number }[] = [];
-  for (const task of tasks) files.push({ file: await download(task, directory, signal), bytes: task.BackupSize });
+  for (const task of tasks) files.push({ file: await download(task, directory, signal, stallSeconds * 1000), bytes: task.BackupSize });
 
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
   console.log(`\ndone:     ${files.length} file${files.length === 1 ? "" : "s"}, ${formatBytes(total)}, every size verified against BackupSize, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -134,15 +150,15 @@ async function run(): Promise<number> {
 }
 
 /** The client: the endpoint given, Tencent Cloud when credentials exist, else the embedded emulator. */
-async function connect(): Promise<MongodbClient> {
+async function connect(deadlines: { timeoutMs?: number }): Promise<MongodbClient> {
   const credentialsFile = path.join(os.homedir(), ".tencentcloud", "credentials");
   if (args.endpoint === undefined && !process.env["TENCENTCLOUD_SECRET_ID"] && !existsSync(credentialsFile)) {
     mock = await startMock();
     console.log(`emulator: mongodb 2019-07-25 on ${mock.url} (embedded; no cloud account needed)`);
-    return createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, region: args.region ?? "ap-guangzhou" });
+    return createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, region: args.region ?? "ap-guangzhou", ...deadlines });
   }
   console.log(`endpoint: ${args.endpoint ?? "https://mongodb.tencentcloudapi.com"}`);
-  return createMongodbClient({ ...(args.endpoint ? { endpoint: args.endpoint } : {}), ...(args.region ? { region: args.region } : {}) });
+  return createMongodbClient({ ...(args.endpoint ? { endpoint: args.endpoint } : {}), ...(args.region ? { region: args.region } : {}), ...deadlines });
 }
 
 function chooseBackup(backups: readonly BackupInfo[], name: string | undefined): BackupInfo {
@@ -185,15 +201,21 @@ async function createTasks(mongodb: MongodbClient, instanceId: string, backupNam
   return found;
 }
 
-/** Streams the task's file to `<ReplicaSetId>.tar.part`, checks its size, then renames it. */
-async function download(task: BackupDownloadTask, directory: string, signal: AbortSignal): Promise<string> {
+/**
+ * Streams the task's file to `<ReplicaSetId>.tar.part`, never writing more than `BackupSize` bytes,
+ * checks its size, then renames it. A server that sends nothing for `stallMs` (before the headers or
+ * in the middle of the body) is given up, like one that sends too much.
+ */
+async function download(task: BackupDownloadTask, directory: string, signal: AbortSignal, stallMs: number): Promise<string> {
   const name = `${safeName(task.ReplicaSetId)}.tar`;
   const target = path.join(directory, name);
   const partial = `${target}.part`;
   const progress = fileProgress(name, task.BackupSize);
+  const stall = stallGuard(stallMs);
+  const cut = AbortSignal.any([signal, stall.signal]);
   let written = 0;
   try {
-    const response = await fetch(task.Url, { signal });
+    const response = await fetch(task.Url, { signal: cut });
     if (!response.ok || response.body === null) throw new Error(`GET ${redact(task.Url)} answered HTTP ${response.status}`);
     const announced = Number(response.headers.get("content-length") ?? NaN);
     if (!Number.isNaN(announced) && announced !== task.BackupSize) {
@@ -201,21 +223,42 @@ async function download(task: BackupDownloadTask, directory: string, signal: Abo
     }
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
+        stall.touch();
+        // Checked before writing: a file longer than announced never reaches the disk past BackupSize.
+        if (written + chunk.length > task.BackupSize) {
+          done(new Error(`the server sent more than the task's BackupSize of ${task.BackupSize} bytes; stopped before writing past it`));
+          return;
+        }
         written += chunk.length;
         progress.add(chunk.length);
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counter, createWriteStream(partial), { signal });
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), counter, createWriteStream(partial), { signal: cut });
     if (written !== task.BackupSize) throw new Error(`received ${written} bytes, but the task's BackupSize is ${task.BackupSize}`);
     await rename(partial, target);
     progress.finish(`verified: ${written} bytes = BackupSize`);
     return target;
   } catch (error) {
     await rm(partial, { force: true });
-    progress.fail(signal.aborted ? "interrupted; partial file removed" : `${describe(error)}; partial file removed`);
-    throw signal.aborted ? signal.reason : new Error(`downloading ${name} failed: ${describe(error)}`, { cause: error });
+    const reason = stall.signal.aborted && !signal.aborted ? stall.signal.reason : error;
+    progress.fail(signal.aborted ? "interrupted; partial file removed" : `${describe(reason)}; partial file removed`);
+    throw signal.aborted ? signal.reason : new Error(`downloading ${name} failed: ${describe(reason)}`, { cause: reason });
+  } finally {
+    stall.dispose();
   }
+}
+
+/** A signal that aborts once `touch()` has not been called for `ms`. */
+function stallGuard(ms: number): { signal: AbortSignal; touch(): void; dispose(): void } {
+  const controller = new AbortController();
+  const expire = () => controller.abort(new Error(`no data for ${ms / 1000} s (--stall-seconds)`));
+  const timer = setTimeout(expire, ms);
+  return {
+    signal: controller.signal,
+    touch: () => void timer.refresh(),
+    dispose: () => clearTimeout(timer),
+  };
 }
 
 /** The waiter's progress: a redrawn line on a terminal, a line per change otherwise. */

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../scripts/usage-error.js";
 import { startMock } from "./index.js";
+import { untilStopped } from "./lifetime.js";
 
 export async function runMock(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -22,6 +23,7 @@ export async function runMock(args: string[]): Promise<number> {
       "task-ms": { type: "string" },
       "file-bytes": { type: "string" },
       seed: { type: "string" },
+      "exit-on-stdin-close": { type: "boolean", default: false },
     },
   });
   const port = Number(values.port);
@@ -78,19 +80,18 @@ export async function runMock(args: string[]): Promise<number> {
     },
     ...(values["secret-id"] && values["secret-key"] ? { credentials: { secretId: values["secret-id"], secretKey: values["secret-key"] } } : {}),
   });
+  // Watching starts before the banner: whoever reads the banner may send a signal at once.
+  const stopped = untilStopped({ stdin: values["exit-on-stdin-close"] });
   console.log(`tcgen mock: mongodb 2019-07-25 listening on ${mock.url}`);
   console.log(`  endpoint:   ${mock.url}`);
   console.log(`  secret id:  ${mock.credentials.secretId}`);
   // The emulator's own default key is documented; a key given on the command line is not echoed.
   console.log(`  secret key: ${values["secret-key"] ? "(as given)" : mock.credentials.secretKey}`);
   if (Object.keys(faults).length > 0) console.log(`  faults:     ${JSON.stringify(faults)}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  // Until a signal, the exit of the npm/npx process (or whatever started it), or stdin closing if asked.
+  const reason = await stopped;
   await mock.close();
-  console.log("tcgen mock: stopped");
+  console.log(`tcgen mock: stopped (${reason === "parent-exited" ? "the process that started it exited" : reason === "stdin-closed" ? "stdin closed" : reason})`);
   return 0;
 }
 

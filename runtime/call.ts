@@ -1,13 +1,34 @@
 /**
  * One call, end to end: wait for the action's rate limiter, send, read the envelope, and on a safe
  * failure back off and try again, signing afresh each time; all under one deadline and one
- * AbortSignal, reporting one event per attempt. The transport itself (openapi-fetch with the signing
- * middleware) is behind `send`.
+ * AbortSignal, reporting one event per attempt. The transport itself (node:http, or openapi-fetch
+ * with the signing middleware) is behind `send`.
+ *
+ * Two deadlines apply. The call's (`timeoutMs`, default {@link DEFAULT_TIMEOUT_MS}) bounds every
+ * wait of the call: the limiter queue, credentials, each attempt with its body, the backoff between
+ * attempts. Each attempt's (`attemptTimeoutMs`, default {@link DEFAULT_ATTEMPT_TIMEOUT_MS}) bounds
+ * one exchange on the wire (credentials and body included); an attempt that runs out is retried only
+ * where repeating it is safe. Both are plain timers cleared when the call ends.
  */
+import { AttemptScope, CallScope, checkTimeout, sleep } from "./deadline.js";
 import { readEnvelope, type TextResult } from "./envelope.js";
 import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
-import { ActionRateLimiter, sleep } from "./limiter.js";
+import { ActionRateLimiter } from "./limiter.js";
 import { backoffDelay, DEFAULT_RETRY, RetryBudget, retryReason, type RetryOptions } from "./retry.js";
+
+/**
+ * Default deadline of a call: 2 minutes, room for two attempts that each wait their full
+ * {@link DEFAULT_ATTEMPT_TIMEOUT_MS} plus backoff, or any number of quick retries. A stuck endpoint
+ * costs a nightly job at most this much per call, never forever.
+ */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Default deadline of one attempt: 60 s, the official SDK's request timeout. Tencent Cloud API 3.0
+ * actions answer within seconds (long work runs as tasks, polled by waiters), so a minute without a
+ * complete answer means a stalled connection or gateway.
+ */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 60_000;
 
 /** One attempt, as reported to `logger`. Never carries credentials, signatures or tokens. */
 export interface CallEvent {
@@ -15,7 +36,7 @@ export interface CallEvent {
   /** 1 for the first attempt. */
   readonly attempt: number;
   readonly method: "POST" | "GET";
-  /** `success`, Tencent's error answer, no valid answer, or the caller's deadline/abort. */
+  /** `success`, Tencent's error answer, no valid answer, a deadline (the call's or the attempt's), or the caller's abort. */
   readonly outcome: "success" | "api-error" | "transport-error" | "timeout" | "aborted";
   /** HTTP status, when an answer arrived. */
   readonly status: number | undefined;
@@ -36,9 +57,12 @@ export interface CallContext {
   readonly retry: Required<Omit<RetryOptions, "budget">>;
   readonly budget: RetryBudget | undefined;
   readonly limiters: ReadonlyMap<string, ActionRateLimiter>;
-  readonly timeoutMs: number | undefined;
+  readonly timeoutMs: number;
+  readonly attemptTimeoutMs: number;
   readonly logger: Logger | undefined;
   readonly now: () => number;
+  /** Removes the client's secrets from text bound for an error. */
+  readonly redact: (text: string) => string;
   /** Added to the clock when signing, learned from `AuthFailure.SignatureExpire` answers. */
   clockOffsetMs: number;
 }
@@ -49,11 +73,16 @@ export interface CallContextOptions {
   /** `false` turns client-side rate limiting off; a map lowers (or raises) limits per action. */
   readonly rateLimit?: boolean | Readonly<Record<string, number>> | undefined;
   readonly timeoutMs?: number | undefined;
+  readonly attemptTimeoutMs?: number | undefined;
   readonly logger?: Logger | undefined;
   readonly now?: (() => number) | undefined;
 }
 
-export function createCallContext(rateLimits: Readonly<Record<string, number>>, options: CallContextOptions): CallContext {
+export function createCallContext(
+  rateLimits: Readonly<Record<string, number>>,
+  options: CallContextOptions,
+  redact: (text: string) => string = (text) => text,
+): CallContext {
   const now = options.now ?? Date.now;
   const limiters = new Map<string, ActionRateLimiter>();
   if (options.rateLimit !== false) {
@@ -62,7 +91,8 @@ export function createCallContext(rateLimits: Readonly<Record<string, number>>, 
   }
   const retry = options.retry ?? {};
   const budget = retry.budget === false ? undefined : new RetryBudget(retry.budget?.capacity ?? DEFAULT_RETRY.capacity, retry.budget?.refillPerSuccess ?? DEFAULT_RETRY.refillPerSuccess);
-  if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${options.timeoutMs}`);
+  checkTimeout("timeoutMs", options.timeoutMs);
+  checkTimeout("attemptTimeoutMs", options.attemptTimeoutMs);
   return {
     method: options.method ?? "POST",
     retry: {
@@ -72,9 +102,11 @@ export function createCallContext(rateLimits: Readonly<Record<string, number>>, 
     },
     budget,
     limiters,
-    timeoutMs: options.timeoutMs,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     logger: options.logger,
     now,
+    redact,
     clockOffsetMs: 0,
   };
 }
@@ -85,70 +117,99 @@ export interface CallRequest {
   readonly idempotent: boolean;
   readonly signal?: AbortSignal | undefined;
   readonly timeoutMs?: number | undefined;
-  /** One attempt on the wire; must honour `signal` when there is one. */
-  readonly send: (signal: AbortSignal | undefined) => Promise<TextResult>;
+  readonly attemptTimeoutMs?: number | undefined;
+  /**
+   * One attempt on the wire; must honour `attempt` (its deadline, the call's, the caller's signal),
+   * body streaming included. A transport that needs an AbortSignal takes `attempt.signal`.
+   */
+  readonly send: (attempt: AttemptScope) => Promise<TextResult>;
+  /** Turns the answer's text into its value; default `JSON.parse`. */
+  readonly parse?: ((text: string) => unknown) | undefined;
 }
 
 export async function runCall<T>(context: CallContext, request: CallRequest): Promise<T> {
   const timeoutMs = request.timeoutMs ?? context.timeoutMs;
-  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  // No signal at all when the caller set no deadline and cannot abort: the common case stays cheap.
-  const signal = deadline && request.signal ? AbortSignal.any([request.signal, deadline]) : (deadline ?? request.signal);
+  const attemptTimeoutMs = request.attemptTimeoutMs ?? context.attemptTimeoutMs;
+  if (request.timeoutMs !== undefined) checkTimeout("timeoutMs", request.timeoutMs);
+  if (request.attemptTimeoutMs !== undefined) checkTimeout("attemptTimeoutMs", request.attemptTimeoutMs);
+  const call = new CallScope(request.signal, timeoutMs);
   const limiter = context.limiters.get(request.action);
   let skewRetried = false;
   let lastError: unknown;
 
-  for (let attempt = 1; ; attempt++) {
-    const started = context.now();
-    let status: number | undefined;
-    let release: (() => void) | undefined;
-    try {
-      release = await limiter?.acquire(signal);
-      const result = await request.send(signal).finally(() => release?.());
-      status = result.response.status;
+  /** The error for a call cut short by its deadline or its caller; undefined while it may go on. */
+  const stopped = (attempts: number, error: unknown): unknown => {
+    // What failed at that moment failed because of it: the last error worth naming is an earlier one.
+    if (call.expired) return new TimeoutError({ action: request.action, timeoutMs, attempts, lastError });
+    if (request.signal?.aborted) return request.signal.reason ?? error;
+    return undefined;
+  };
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const started = context.now();
+      let status: number | undefined;
+      let release: (() => void) | undefined;
+      let wire: AttemptScope | undefined;
       try {
-        const value = readEnvelope<T & { RequestId?: string }>(request.action, result);
-        context.budget?.recordSuccess();
-        report(context, request, attempt, started, { outcome: "success", status, requestId: value.RequestId });
-        return value;
-      } catch (error) {
-        // Tencent's clock is the one that counts: learn the offset from its Date header and try once more.
-        // (The offset is always learned; the immediate retry only when retries are on.)
-        if (error instanceof TencentCloudApiError && error.code === "AuthFailure.SignatureExpire" && !skewRetried) {
-          const serverTime = Date.parse(result.response.headers.get("date") ?? "");
-          if (!Number.isNaN(serverTime)) {
-            skewRetried = true;
-            context.clockOffsetMs = serverTime - context.now();
-            if (context.retry.maxAttempts > 1) {
-              report(context, request, attempt, started, failure(error, status, 0));
-              attempt--; // a clock correction is not one of the caller's attempts
-              continue;
+        release = await limiter?.acquire(call);
+        wire = new AttemptScope(call, attemptTimeoutMs);
+        const result = await request.send(wire).finally(() => release?.());
+        status = result.response.status;
+        try {
+          const value = readEnvelope<T & { RequestId?: string }>(request.action, result, { redact: context.redact, parse: request.parse });
+          context.budget?.recordSuccess();
+          report(context, request, attempt, started, { outcome: "success", status, requestId: value.RequestId });
+          return value;
+        } catch (error) {
+          // Tencent's clock is the one that counts: learn the offset from its Date header and try once more.
+          // (The offset is always learned; the immediate retry only when retries are on.)
+          if (error instanceof TencentCloudApiError && error.code === "AuthFailure.SignatureExpire" && !skewRetried) {
+            const serverTime = Date.parse(result.response.headers.get("date") ?? "");
+            if (!Number.isNaN(serverTime)) {
+              skewRetried = true;
+              context.clockOffsetMs = serverTime - context.now();
+              if (context.retry.maxAttempts > 1) {
+                report(context, request, attempt, started, failure(error, status, 0));
+                attempt--; // a clock correction is not one of the caller's attempts
+                continue;
+              }
             }
           }
+          throw error;
         }
-        throw error;
-      }
-    } catch (error) {
-      if (signal?.aborted) {
-        const timedOut = deadline?.aborted === true && request.signal?.aborted !== true;
-        report(context, request, attempt, started, { outcome: timedOut ? "timeout" : "aborted", status, error: describe(error) });
-        if (timedOut) throw new TimeoutError({ action: request.action, timeoutMs: timeoutMs!, attempts: attempt, lastError: lastError ?? (isAbortError(error) ? undefined : error) });
-        throw request.signal?.reason ?? error;
-      }
-      lastError = error;
-      const reason = retryReason(error, request.idempotent);
-      const canRetry = reason !== undefined && attempt < context.retry.maxAttempts && (context.budget?.trySpend() ?? true);
-      const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs) : undefined;
-      report(context, request, attempt, started, failure(error, status, delay));
-      if (delay === undefined) throw withAttempts(error, attempt);
-      try {
-        await sleep(delay, signal);
-      } catch {
-        const timedOut = deadline?.aborted === true && request.signal?.aborted !== true;
-        if (timedOut) throw new TimeoutError({ action: request.action, timeoutMs: timeoutMs!, attempts: attempt, lastError });
-        throw request.signal?.reason ?? signal?.reason;
+      } catch (caught) {
+        const end = stopped(attempt, caught);
+        if (end !== undefined) {
+          report(context, request, attempt, started, { outcome: call.expired ? "timeout" : "aborted", status, error: describe(caught) });
+          throw end;
+        }
+        // Only this attempt's deadline passed: a timeout of the attempt, retried where that is safe.
+        const error = wire?.expired
+          ? new TimeoutError({ action: request.action, timeoutMs: attemptTimeoutMs, attempts: attempt, scope: "attempt", lastError: caught })
+          : caught;
+        lastError = error;
+        const reason = retryReason(error, request.idempotent);
+        const canRetry = reason !== undefined && attempt < context.retry.maxAttempts && (context.budget?.trySpend() ?? true);
+        const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs) : undefined;
+        report(context, request, attempt, started, { ...failure(error, status, delay), ...(wire?.expired ? { outcome: "timeout" as const } : {}) });
+        if (delay === undefined) {
+          if (error instanceof TimeoutError && reason === undefined && !request.idempotent) {
+            error.message += "; not retried: the action is not idempotent and its request was sent, so it may have taken effect";
+          }
+          throw withAttempts(error, attempt);
+        }
+        try {
+          await sleep(delay, call);
+        } catch (sleepError) {
+          throw stopped(attempt, sleepError) ?? sleepError;
+        }
+      } finally {
+        wire?.dispose();
       }
     }
+  } finally {
+    call.dispose();
   }
 }
 
@@ -191,8 +252,4 @@ function withAttempts(error: unknown, attempts: number): unknown {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }

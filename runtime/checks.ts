@@ -129,10 +129,27 @@ export function reportPattern(report: ValidationReport, at: string, pattern: Reg
   reportIssue(report, at, "pattern", `must match the pattern ${pattern.source}`);
 }
 
-/** `type`: the value at `at` is not `expected` (`a string`, `an integer or null`...). */
+/**
+ * `type`: the value at `at` is not `expected` (`a string`, `an integer or null`...). An integer that
+ * fails where an integer is expected is one beyond ±(2^53 − 1) (the check is `Number.isSafeInteger`):
+ * as a number it cannot be exact, so it arrived rounded; that is its own issue, keyword `x-tc-int64`.
+ */
 export function reportType(report: ValidationReport, at: string, expected: string, value: unknown): void {
+  if (typeof value === "number" && Number.isInteger(value) && expected.includes("an integer")) {
+    reportIssue(report, at, "x-tc-int64", UNSAFE_INTEGER);
+    return;
+  }
   reportIssue(report, at, "type", `must be ${expected}, got ${describeType(value)}`);
 }
+
+const UNSAFE_INTEGER =
+  "is an integer beyond ±(2^53 − 1), which a JavaScript number cannot hold exactly (it may have been rounded); the spec can mark the member x-tc-int64 to carry it as an exact decimal string";
+
+/** An `x-tc-int64` member's value: an integer as a decimal string (`"-12"`, `"9007199254740993"`). */
+export function isDecimalInteger(value: unknown): value is `${bigint}` {
+  return typeof value === "string" && DECIMAL_INTEGER.test(value);
+}
+const DECIMAL_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
 /** The issue for a value nested deeper than {@link MAX_DEPTH}. */
 export function reportTooDeep(report: ValidationReport): void {

@@ -2,10 +2,16 @@
  * Where a client's key comes from: an explicit key pair, an async provider of temporary credentials
  * (refreshed before they expire, one refresh shared by concurrent calls), or the default chain the
  * official SDKs use: environment variables, then the `~/.tencentcloud/credentials` file.
+ *
+ * A provider that hangs cannot block the client: each refresh has its own deadline
+ * ({@link CREDENTIALS_TIMEOUT_MS}), every caller waits for it only within its own deadline and
+ * signal, and a refresh that failed, timed out or was left by all its callers is dropped, so the
+ * next call asks the provider again.
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
+import { untilAborted, type AbortLike } from "./deadline.js";
 import { CredentialsError } from "./errors.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */
@@ -21,7 +27,14 @@ export interface ProvidedCredentials extends Credentials {
   readonly expiresAt?: Date | number | undefined;
 }
 
-export type CredentialsProvider = () => Promise<ProvidedCredentials>;
+/**
+ * An async source of temporary credentials. `signal` aborts when the refresh is abandoned (its
+ * deadline passed, or every call waiting for it gave up): a provider doing I/O should pass it on.
+ */
+export type CredentialsProvider = (options: { readonly signal: AbortSignal }) => Promise<ProvidedCredentials>;
+
+/** What a client calls before each request: its current credentials, waited for within `signal`. */
+export type CredentialsSource = (signal?: AbortLike) => Promise<Credentials>;
 
 /** The environment variables the official SDKs read. */
 export const CREDENTIAL_ENV = {
@@ -33,6 +46,12 @@ export const CREDENTIAL_ENV = {
 /** Provider credentials are refreshed this long before they expire. */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
+/** A provider that has not answered after this long is abandoned; the next call asks it again. */
+export const CREDENTIALS_TIMEOUT_MS = 10_000;
+
+/** After a failed refresh in the background (current credentials still valid), wait this long before the next. */
+const BACKGROUND_RETRY_MS = 1_000;
+
 export interface CredentialsOptions {
   /** The profile of the credentials file; default `default`. */
   readonly profile?: string | undefined;
@@ -40,14 +59,16 @@ export interface CredentialsOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly home?: string;
   readonly now?: () => number;
+  /** The deadline of one provider refresh, in ms; default {@link CREDENTIALS_TIMEOUT_MS}. */
+  readonly timeoutMs?: number;
 }
 
 /** Returns the function a client calls before each request to get its current credentials. */
 export function credentialsResolver(
   source: Credentials | CredentialsProvider | undefined,
   options: CredentialsOptions = {},
-): () => Promise<Credentials> {
-  if (typeof source === "function") return providerResolver(source, options.now ?? Date.now);
+): CredentialsSource {
+  if (typeof source === "function") return providerResolver(source, options.now ?? Date.now, options.timeoutMs ?? CREDENTIALS_TIMEOUT_MS);
   if (source !== undefined) {
     const checked = checkCredentials(source, "options.credentials");
     return () => Promise.resolve(checked);
@@ -63,36 +84,79 @@ function checkCredentials(value: Credentials, where: string): Credentials {
   return value.token ? { secretId: value.secretId, secretKey: value.secretKey, token: value.token } : { secretId: value.secretId, secretKey: value.secretKey };
 }
 
-function providerResolver(provider: CredentialsProvider, now: () => number): () => Promise<Credentials> {
+interface Refresh {
+  promise: Promise<Credentials>;
+  readonly controller: AbortController;
+  /** Calls waiting for it; when the last one leaves on abort, the refresh is abandoned. */
+  waiters: number;
+}
+
+function providerResolver(provider: CredentialsProvider, now: () => number, timeoutMs: number): CredentialsSource {
   let current: { credentials: Credentials; expiresAt: number } | undefined;
-  let refreshing: Promise<Credentials> | undefined;
-  const refresh = () =>
-    (refreshing ??= (async () => {
+  let refresh: Refresh | undefined;
+  let backgroundFailedAt = -Infinity;
+
+  const start = (): Refresh => {
+    const controller = new AbortController();
+    // Unref'd: the deadline of a refresh nobody waits for must not keep a finished program alive.
+    const timer = setTimeout(
+      () => controller.abort(new CredentialsError(`the credentials provider did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    (timer as { unref?: () => void }).unref?.();
+    const run = async (): Promise<Credentials> => {
       try {
-        const provided = await provider();
+        const provided = await untilAborted(Promise.resolve().then(() => provider({ signal: controller.signal })), controller.signal);
         const credentials = checkCredentials(provided, "the credentials provider's answer");
         const expiresAt = provided.expiresAt === undefined ? Infinity : new Date(provided.expiresAt).getTime();
         if (Number.isNaN(expiresAt)) throw new CredentialsError("the credentials provider's answer: expiresAt is not a date");
-        current = { credentials, expiresAt };
+        // An abandoned refresh that answers late is not used: its callers are gone and the next call asked again.
+        if (refresh === self) current = { credentials, expiresAt };
         return credentials;
       } catch (error) {
-        // Still-valid credentials keep working while the provider is failing.
-        if (current && now() < current.expiresAt) return current.credentials;
         if (error instanceof CredentialsError) throw error;
         throw new CredentialsError(`the credentials provider failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       } finally {
-        refreshing = undefined;
+        clearTimeout(timer);
+        // Settled or abandoned, it is dropped: the next call that needs credentials asks again.
+        if (refresh === self) refresh = undefined;
       }
-    })());
-  return async () => {
+    };
+    const self = { controller, waiters: 0 } as Refresh;
+    refresh = self;
+    self.promise = run();
+    return self;
+  };
+
+  return async (signal) => {
     if (current && now() < current.expiresAt - REFRESH_MARGIN_MS) return current.credentials;
-    return refresh();
+    if (current && now() < current.expiresAt) {
+      // Still valid: refresh in the background and sign with these meanwhile; a failing or hanging
+      // provider never delays a call while the credentials it gave last still work.
+      if (refresh === undefined && now() - backgroundFailedAt >= BACKGROUND_RETRY_MS) {
+        start().promise.catch(() => (backgroundFailedAt = now()));
+      }
+      return current.credentials;
+    }
+    const shared = refresh ?? start();
+    shared.waiters++;
+    try {
+      return await untilAborted(shared.promise, signal);
+    } finally {
+      shared.waiters--;
+      // The last caller gave up (its deadline or its signal): abandon the refresh, so that the next
+      // call does not join a provider that may never answer.
+      if (shared.waiters === 0 && signal?.aborted && refresh === shared) {
+        refresh = undefined;
+        shared.controller.abort(new CredentialsError("the credentials refresh was abandoned: every call waiting for it gave up"));
+      }
+    }
   };
 }
 
-function defaultChain(options: CredentialsOptions): () => Promise<Credentials> {
+function defaultChain(options: CredentialsOptions): CredentialsSource {
   let fromFile: Promise<Credentials | string> | undefined;
-  return async () => {
+  return async (signal) => {
     const env = options.env ?? process.env;
     const secretId = env[CREDENTIAL_ENV.secretId];
     const secretKey = env[CREDENTIAL_ENV.secretKey];
@@ -103,7 +167,7 @@ function defaultChain(options: CredentialsOptions): () => Promise<Credentials> {
     const file = path.join(options.home ?? homedir(), ".tencentcloud", "credentials");
     const profile = options.profile ?? "default";
     fromFile ??= readProfile(file, profile);
-    const found = await fromFile;
+    const found = await untilAborted(fromFile, signal);
     if (typeof found !== "string") return found;
     fromFile = undefined; // the file may appear later: look again next time
     const unset = [!secretId && CREDENTIAL_ENV.secretId, !secretKey && CREDENTIAL_ENV.secretKey].filter(Boolean).join(" and ");

@@ -7,21 +7,33 @@ export interface TextResult {
   response: { readonly status: number; readonly headers: { get(name: string): string | null } };
 }
 
+/** How much of a body is redacted before the 512-character excerpt is cut from it. */
+const EXCERPT_WINDOW = 16 * 1024;
+
+export interface EnvelopeOptions {
+  /** Removes the client's secrets from text bound for an error (a server may echo them). */
+  readonly redact?: ((text: string) => string) | undefined;
+  /** Parses the text; default `JSON.parse` (a client with `x-tc-int64` members passes its own). */
+  readonly parse?: ((text: string) => unknown) | undefined;
+}
+
 /**
  * Unwraps Tencent's envelope: returns `Response` (with `RequestId`) on success, throws
  * `TencentCloudApiError` for `Response.Error`, and `TencentCloudTransportError` for anything that is
  * not an envelope at all.
  */
-export function readEnvelope<T>(action: string, result: TextResult): T {
+export function readEnvelope<T>(action: string, result: TextResult, options: EnvelopeOptions = {}): T {
   const { response } = result;
+  const redact = options.redact ?? ((text: string) => text);
   const traceId = response.headers.get("X-TC-TraceId") ?? undefined;
   const text = result.data ?? "";
+  // The excerpt is 512 characters; redacting a wider window first keeps a secret cut at its end from showing.
   const fail = (message: string) =>
-    new TencentCloudTransportError({ action, status: response.status, body: text, traceId, message });
+    new TencentCloudTransportError({ action, status: response.status, body: redact(text.slice(0, EXCERPT_WINDOW)), traceId, message });
 
   let envelope: unknown;
   try {
-    envelope = JSON.parse(text);
+    envelope = options.parse ? options.parse(text) : JSON.parse(text);
   } catch {
     throw fail(text === "" ? "empty answer, expected a JSON envelope" : "answer is not JSON");
   }
@@ -34,7 +46,7 @@ export function readEnvelope<T>(action: string, result: TextResult): T {
     if (!isRecord(error) || typeof error["Code"] !== "string") throw fail('"Response.Error" has no string "Code"');
     throw new TencentCloudApiError({
       code: error["Code"],
-      message: typeof error["Message"] === "string" ? error["Message"] : "",
+      message: typeof error["Message"] === "string" ? redact(error["Message"]) : "",
       requestId,
       traceId,
       action,

@@ -41,19 +41,26 @@ export class TencentCloudApiError<Code extends string = string> extends Error {
 /**
  * The call did not produce a Tencent Cloud API answer: the connection failed, the status was not 200,
  * or the body was not a JSON envelope. `status` is the HTTP status, `undefined` when no answer arrived.
+ * `body` and the message never hold a secret of the client: its secret keys, tokens and signatures
+ * are replaced by `[redacted]` wherever a server echoed them, in whatever encoding.
  */
 export class TencentCloudTransportError extends Error {
-  override readonly name = "TencentCloudTransportError";
+  override readonly name: string = "TencentCloudTransportError";
   readonly status: number | undefined;
   readonly action: string;
   /** The first 512 characters of the answer's body, to diagnose proxies and gateways. */
   readonly body: string | undefined;
   readonly traceId: string | undefined;
+  /**
+   * `false` when the request surely never reached the server (the connection was never established),
+   * so repeating it cannot do anything twice; `true` when it was sent; `undefined` when unknown.
+   */
+  readonly requestSent: boolean | undefined;
   /** How many attempts the call made before giving up with this error (retries included). */
   attempts = 1;
 
   constructor(
-    fields: { message: string; action: string; status?: number; body?: string; traceId?: string | undefined },
+    fields: { message: string; action: string; status?: number; body?: string; traceId?: string | undefined; requestSent?: boolean | undefined },
     options?: { cause?: unknown },
   ) {
     super(`${fields.action}: ${fields.message}`, options);
@@ -61,6 +68,30 @@ export class TencentCloudTransportError extends Error {
     this.status = fields.status;
     this.body = fields.body === undefined ? undefined : fields.body.slice(0, 512);
     this.traceId = fields.traceId;
+    this.requestSent = fields.requestSent ?? (fields.status === undefined ? undefined : true);
+  }
+}
+
+/**
+ * The answer grew past `maxAnswerBytes` (after decoding) and was cut off there: nothing more was
+ * read or kept. Not retried: the same request would get the same answer.
+ */
+export class AnswerTooLargeError extends TencentCloudTransportError {
+  override readonly name = "AnswerTooLargeError";
+  /** The client's `maxAnswerBytes`. */
+  readonly maxAnswerBytes: number;
+
+  constructor(fields: { action: string; status: number; maxAnswerBytes: number; host: string; announced?: number | undefined }) {
+    super({
+      action: fields.action,
+      status: fields.status,
+      requestSent: true,
+      message:
+        fields.announced !== undefined
+          ? `the answer from ${fields.host} announces ${fields.announced} bytes, over maxAnswerBytes (${fields.maxAnswerBytes}); not read`
+          : `the answer from ${fields.host} exceeds maxAnswerBytes (${fields.maxAnswerBytes} bytes); stopped reading there`,
+    });
+    this.maxAnswerBytes = fields.maxAnswerBytes;
   }
 }
 
@@ -69,21 +100,34 @@ export class CredentialsError extends Error {
   override readonly name = "CredentialsError";
 }
 
-/** The call's deadline (`timeoutMs`) passed, while queued, sending, or waiting to retry. */
+/**
+ * A deadline passed: the call's (`timeoutMs`: queueing, credentials, attempts and backoff included;
+ * `scope: "call"`), or one attempt's (`attemptTimeoutMs`, `scope: "attempt"`) when that attempt was
+ * not retried.
+ */
 export class TimeoutError extends Error {
   override readonly name = "TimeoutError";
   readonly action: string;
+  /** The deadline that passed, in ms. */
   readonly timeoutMs: number;
+  /** `"call"`: the call's `timeoutMs`; `"attempt"`: one attempt's `attemptTimeoutMs`. */
+  readonly scope: "call" | "attempt";
   /** Attempts started before the deadline. */
   readonly attempts: number;
 
-  constructor(fields: { action: string; timeoutMs: number; attempts: number; lastError?: unknown }) {
+  constructor(fields: { action: string; timeoutMs: number; attempts: number; lastError?: unknown; scope?: "call" | "attempt"; why?: string }) {
+    const scope = fields.scope ?? "call";
     const last = fields.lastError instanceof Error ? `; last error: ${fields.lastError.message}` : "";
-    super(`${fields.action}: no answer within ${fields.timeoutMs} ms (${fields.attempts} attempt${fields.attempts === 1 ? "" : "s"}${last})`, {
-      cause: fields.lastError,
-    });
+    const counted = `${fields.attempts} attempt${fields.attempts === 1 ? "" : "s"}`;
+    super(
+      scope === "call"
+        ? `${fields.action}: no answer within ${fields.timeoutMs} ms (timeoutMs; ${counted}${last})`
+        : `${fields.action}: attempt ${fields.attempts} got no answer within ${fields.timeoutMs} ms (attemptTimeoutMs)${fields.why ? `; ${fields.why}` : ""}`,
+      { cause: fields.lastError },
+    );
     this.action = fields.action;
     this.timeoutMs = fields.timeoutMs;
+    this.scope = scope;
     this.attempts = fields.attempts;
   }
 }

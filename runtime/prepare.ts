@@ -3,6 +3,7 @@
  * and the TC3 signature over exactly those bytes. Both transports (node:http and fetch) send what
  * this returns, so they cannot drift apart.
  */
+import { ACCEPT_ENCODING } from "./answer.js";
 import type { Credentials } from "./credentials.js";
 import { signTc3 } from "./signing.js";
 import { TCGEN_VERSION } from "./version.js";
@@ -46,6 +47,8 @@ export function prepareRequest(settings: RequestSettings, action: string, json: 
     "X-TC-Version": settings.version,
     "X-TC-Timestamp": String(timestamp),
     "X-TC-RequestClient": REQUEST_CLIENT,
+    // Explicit, so both transports send the same bytes and decode the same codings (answer.ts).
+    "Accept-Encoding": ACCEPT_ENCODING,
   };
   if (settings.region) headers["X-TC-Region"] = settings.region;
   if (settings.language) headers["X-TC-Language"] = settings.language;

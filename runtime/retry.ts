@@ -1,9 +1,13 @@
 /**
  * When to try a call again, and how long to wait: pure functions and a small token bucket.
- * Only what is safe is retried: throttling, gateway errors, connections that failed before the
- * request left, and `InternalError` for actions the spec marks idempotent.
+ * Only what is safe is retried. An action the spec does not mark `x-tc-idempotent` may have taken
+ * effect whenever its request may have reached Tencent, so it is repeated only where the answer (or
+ * the lack of one) says it surely did not: throttling, HTTP 503 and 429, and connections that never
+ * got established. Idempotent actions are also repeated after `InternalError`, HTTP 500/502/504,
+ * dropped connections and attempts that got no answer in time. The README's "What is retried"
+ * table is this function.
  */
-import { TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
+import { TencentCloudApiError, AnswerTooLargeError, TencentCloudTransportError, TimeoutError } from "./errors.js";
 
 export interface RetryOptions {
   /** Attempts per call, the first included. Default 3; 1 turns retries off. */
@@ -23,10 +27,23 @@ export function isThrottling(code: string): boolean {
   return code === "RequestLimitExceeded" || code.startsWith("RequestLimitExceeded.");
 }
 
-/** Connection errors that mean nothing reached the server, so even a non-idempotent call is safe to repeat. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+/**
+ * Connection errors that mean no connection was established, so nothing reached the server and even
+ * a non-idempotent call is safe to repeat. (A reset or a hang-up after connecting is not one of
+ * them: the request may have been read.)
+ */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
 
-export type RetryReason = "throttled" | "gateway" | "not-sent" | "connection" | "internal-error" | "clock-skew";
+/**
+ * HTTP statuses that refuse the request without handling it (RFC 9110 §15.6.4, RFC 6585 §4): safe
+ * to repeat for any action. 502 and 504 are not among them: the gateway may have forwarded the
+ * request before its upstream failed or timed out.
+ */
+const REFUSED_STATUSES = new Set([429, 503]);
+/** Server and gateway failures after which only a harmless repetition is allowed. */
+const FAILED_STATUSES = new Set([500, 502, 504]);
+
+export type RetryReason = "throttled" | "refused" | "not-sent" | "gateway" | "connection" | "internal-error" | "clock-skew";
 
 /** Why `error` may be retried for an action, or undefined when it must not be. */
 export function retryReason(error: unknown, idempotent: boolean): RetryReason | undefined {
@@ -35,13 +52,22 @@ export function retryReason(error: unknown, idempotent: boolean): RetryReason | 
     if (error.code === "InternalError" && idempotent) return "internal-error";
     return undefined;
   }
+  if (error instanceof TimeoutError) {
+    // One attempt got no answer in time (the call's own deadline is never retried).
+    if (error.scope !== "attempt") return undefined;
+    if (error.cause instanceof TencentCloudTransportError && error.cause.requestSent === false) return "not-sent";
+    return idempotent ? "connection" : undefined;
+  }
+  if (error instanceof AnswerTooLargeError) return undefined;
   if (error instanceof TencentCloudTransportError) {
-    if (error.status === 502 || error.status === 503 || error.status === 504) return "gateway";
-    if (error.status === undefined) {
-      if (NOT_SENT.has(errorCode(error.cause) ?? "")) return "not-sent";
-      // The request may have arrived: only repeat what repeating cannot harm.
-      if (idempotent) return "connection";
+    if (error.status !== undefined) {
+      if (REFUSED_STATUSES.has(error.status)) return error.status === 429 ? "throttled" : "refused";
+      if (FAILED_STATUSES.has(error.status) && idempotent) return "gateway";
+      return undefined;
     }
+    if (error.requestSent === false || NOT_SENT.has(errorCode(error.cause) ?? "")) return "not-sent";
+    // The request may have arrived: only repeat what repeating cannot harm.
+    if (idempotent) return "connection";
   }
   return undefined;
 }

@@ -1,12 +1,23 @@
 /**
  * The Node transport: one request on `node:http`/`node:https` with a shared keep-alive agent, the
- * body written as one string, the answer read as text. No `Request`/`Response`/web streams: on Node
- * those cost several times what signing and parsing do (bench/PROFILE.md). Used when no custom
- * `fetch` is given; it sends exactly the bytes the fetch path would.
+ * body written as one string, the answer read as bytes (decoded with node:zlib when it is gzip or
+ * brotli, as `Accept-Encoding` asked), capped at `maxAnswerBytes`, then turned into text. No
+ * `Request`/`Response`/web streams: on Node those cost several times what signing and parsing do
+ * (bench/PROFILE.md). Used when no custom `fetch` is given; it sends exactly the bytes the fetch path
+ * would.
+ *
+ * Nothing here waits unbounded: `signal` (the attempt's deadline, the call's, the caller's) destroys
+ * the request at any stage, body streaming included, and a connection on which nothing moves for
+ * `idleTimeoutMs` is given up. Every error says whether the request was sent (`requestSent`), which
+ * decides whether a non-idempotent call may be repeated.
  */
-import type { Agent, IncomingMessage, RequestOptions, ClientRequest } from "node:http";
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node:http";
+import type { Socket } from "node:net";
+import type { Transform } from "node:stream";
+import { answerCoding, announcedLength, ERROR_BODY_READ_BYTES, refusedCodingMessage } from "./answer.js";
+import type { AbortLike } from "./deadline.js";
 import type { TextResult } from "./envelope.js";
-import { TencentCloudTransportError } from "./errors.js";
+import { AnswerTooLargeError, TencentCloudTransportError } from "./errors.js";
 import type { PreparedRequest } from "./prepare.js";
 
 interface Protocol {
@@ -14,11 +25,28 @@ interface Protocol {
   readonly agent: Agent;
 }
 
-// Loaded on the first request, not at import: creating a client stays cheap, and TLS is only
-// loaded by processes that use it. One keep-alive agent per protocol, shared by every client of
-// the process, like the global fetch's pool.
+interface Zlib {
+  readonly createGunzip: () => Transform;
+  readonly createBrotliDecompress: () => Transform;
+}
+
+/** What one attempt over node:http needs besides the request. */
+export interface NodeSendOptions {
+  /** Give up when nothing is sent or received for this long; `Infinity` for never. */
+  readonly idleTimeoutMs: number;
+  /** Largest answer read, after decoding. */
+  readonly maxAnswerBytes: number;
+  /** Removes the client's secrets from text bound for an error. */
+  readonly redact: (text: string) => string;
+}
+
+// Loaded on the first request, not at import: creating a client stays cheap, and TLS (and zlib) are
+// only loaded by processes that use them. One keep-alive agent per protocol, shared by every client
+// of the process, like the global fetch's pool; its idle sockets are unref'd by Node, so they never
+// keep a finished program alive.
 let http: Promise<Protocol> | undefined;
 let https: Promise<Protocol> | undefined;
+let zlib: Promise<Zlib> | undefined;
 function protocol(secure: boolean): Promise<Protocol> {
   if (secure) {
     return (https ??= import("node:https").then((m) => ({ request: m.request, agent: new m.Agent({ keepAlive: true, scheduling: "lifo" }) })));
@@ -26,14 +54,20 @@ function protocol(secure: boolean): Promise<Protocol> {
   return (http ??= import("node:http").then((m) => ({ request: m.request, agent: new m.Agent({ keepAlive: true, scheduling: "lifo" }) })));
 }
 
-export async function sendWithNode(action: string, prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<TextResult> {
-  const { request, agent } = await protocol(prepared.url.protocol === "https:");
+export async function sendWithNode(action: string, prepared: PreparedRequest, signal: AbortLike | undefined, options: NodeSendOptions): Promise<TextResult> {
+  const url = prepared.url;
+  const secure = url.protocol === "https:";
+  const { request, agent } = await protocol(secure);
+  if (signal?.aborted) throw signal.reason;
+  const headers: Record<string, string | number> = { ...prepared.headers, Host: url.host };
+  if (prepared.body !== undefined) headers["Content-Length"] = Buffer.byteLength(prepared.body);
+
   return new Promise<TextResult>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const url = prepared.url;
-    const secure = url.protocol === "https:";
-    const headers: Record<string, string | number> = { ...prepared.headers, Host: url.host };
-    if (prepared.body !== undefined) headers["Content-Length"] = Buffer.byteLength(prepared.body);
+    let connected = false;
+    let settled = false;
+    let response: IncomingMessage | undefined;
+    let decoder: Transform | undefined;
+
     const req = request({
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[|\]$/g, ""),
@@ -43,48 +77,103 @@ export async function sendWithNode(action: string, prepared: PreparedRequest, si
       headers,
       agent,
     });
-    const onAbort = () => req.destroy(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)));
+
+    const settle = (outcome: { value: TextResult } | { error: unknown }) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      if ("value" in outcome) return resolve(outcome.value);
+      req.destroy();
+      decoder?.destroy();
+      reject(outcome.error);
+    };
+    const failure = (message: string, cause?: unknown, status?: number) =>
+      new TencentCloudTransportError(
+        { action, status, requestSent: connected, message: options.redact(message) },
+        cause === undefined ? undefined : { cause },
+      );
+    const onAbort = () => settle({ error: failure(`the request to ${url.host} was cut short`, signal!.reason) });
     signal?.addEventListener("abort", onAbort, { once: true });
-    const done = () => signal?.removeEventListener("abort", onAbort);
+
+    // Sent means written to an established connection: a reused keep-alive socket, or a new one once
+    // connected (and, for TLS, once the handshake is done). Before that, the server saw nothing.
+    req.on("socket", (socket: Socket) => {
+      if (!socket.connecting) connected = true;
+      else socket.once(secure ? "secureConnect" : "connect", () => (connected = true));
+    });
+    if (options.idleTimeoutMs !== Infinity) {
+      req.setTimeout(options.idleTimeoutMs, () => settle({ error: failure(`the connection to ${url.host} was idle for ${options.idleTimeoutMs} ms (idleTimeoutMs)`) }));
+    }
+    req.on("error", (error) => settle({ error: failure(`request to ${url.host} failed: ${error.message}`, error) }));
 
     req.on("response", (res: IncomingMessage) => {
-      res.setEncoding("utf8");
-      let text = "";
-      res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => {
-        done();
-        const status = res.statusCode ?? 0;
-        const header = (name: string): string | null => {
-          const value = res.headers[name.toLowerCase()];
-          return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
-        };
+      response = res;
+      const status = res.statusCode ?? 0;
+      const header = (name: string): string | null => {
+        const value = res.headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      };
+      const traceId = header("X-TC-TraceId") ?? undefined;
+      const limit = status === 200 ? options.maxAnswerBytes : ERROR_BODY_READ_BYTES;
+      const coding = answerCoding(header("content-encoding"));
+      if (typeof coding === "object") return settle({ error: failure(refusedCodingMessage(url.host, coding.refused), undefined, status) });
+      const announced = coding === undefined ? announcedLength(header("content-length")) : undefined;
+      if (status === 200 && announced !== undefined && announced > limit) {
+        return settle({ error: new AnswerTooLargeError({ action, status, maxAnswerBytes: limit, host: url.host, announced }) });
+      }
+
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = (over: boolean) => {
+        if (status === 200 && over) return settle({ error: new AnswerTooLargeError({ action, status, maxAnswerBytes: limit, host: url.host }) });
+        const text = Buffer.concat(chunks, size).toString("utf8");
         if (status !== 200) {
-          reject(
-            new TencentCloudTransportError({
+          return settle({
+            error: new TencentCloudTransportError({
               action,
               status,
-              body: text,
-              traceId: header("X-TC-TraceId") ?? undefined,
+              body: options.redact(text),
+              traceId,
               message: `HTTP ${status} from ${url.host}, expected 200 with a JSON envelope`,
             }),
-          );
-          return;
+          });
         }
-        resolve({ data: text, response: { status, headers: { get: header } } });
-      });
-      res.on("error", (error) => {
-        done();
-        reject(signal?.aborted ? signal.reason : transportFailure(action, url, error));
-      });
+        settle({ value: { data: text, response: { status, headers: { get: header } } } });
+      };
+      const onData = (chunk: Buffer) => {
+        if (settled) return;
+        if (size + chunk.length > limit) {
+          chunks.push(chunk.subarray(0, limit - size));
+          size = limit;
+          return finish(true);
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      };
+      res.on("error", (error) => settle({ error: failure(`the answer from ${url.host} broke off: ${error.message}`, error, status) }));
+      res.on("aborted", () => settle({ error: failure(`the answer from ${url.host} broke off`, undefined, status) }));
+
+      if (coding === undefined) {
+        res.on("data", onData);
+        res.on("end", () => finish(false));
+        return;
+      }
+      // A coded answer: decoded as it streams, so the cap applies to what it expands to.
+      (zlib ??= import("node:zlib"))
+        .then((z) => {
+          if (settled) return;
+          decoder = coding === "br" ? z.createBrotliDecompress() : z.createGunzip();
+          decoder.on("data", onData);
+          decoder.on("end", () => finish(false));
+          decoder.on("error", (error) => settle({ error: failure(`the ${coding} answer from ${url.host} cannot be decoded: ${error.message}`, error, status) }));
+          res.pipe(decoder);
+        })
+        .catch((error: unknown) => settle({ error: failure(`node:zlib is not available: ${String(error)}`, error, status) }));
     });
-    req.on("error", (error) => {
-      done();
-      reject(signal?.aborted ? signal.reason : transportFailure(action, url, error));
+    req.on("close", () => {
+      // The socket closed before the answer was complete (and no error said why).
+      if (!settled && response?.complete !== true) settle({ error: failure(`the connection to ${url.host} closed before the answer was complete`, undefined, response?.statusCode) });
     });
     req.end(prepared.body);
   });
-}
-
-function transportFailure(action: string, url: URL, error: Error): TencentCloudTransportError {
-  return new TencentCloudTransportError({ action, message: `request to ${url.host} failed: ${error.message}` }, { cause: error });
 }

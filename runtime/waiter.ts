@@ -10,7 +10,7 @@
  */
 import type { CallOptions } from "./client.js";
 import { TimeoutError } from "./errors.js";
-import { sleep } from "./limiter.js";
+import { sleep } from "./deadline.js";
 import { WaiterFailedError, WaiterTimeoutError } from "./waiter-errors.js";
 
 export { WaiterFailedError, WaiterTimeoutError } from "./waiter-errors.js";
@@ -114,7 +114,8 @@ export async function waitForItems<Item extends object>(
     try {
       listed = await poll({ signal: options.signal, timeoutMs: remaining });
     } catch (error) {
-      if (error instanceof TimeoutError && options.signal?.aborted !== true) throw timedOut(polls + 1, error);
+      // The poll's call deadline is the waiter's remaining time; an attempt's deadline is the poll's own failure.
+      if (error instanceof TimeoutError && error.scope === "call" && options.signal?.aborted !== true) throw timedOut(polls + 1, error);
       throw error;
     }
     polls += 1;

@@ -8,6 +8,7 @@ import { joinPointer } from "./load.js";
 import { checkValidatedSchemas } from "./check-schemas.js";
 import { RUNTIME_NAMES as VALIDATOR_RUNTIME_NAMES } from "./validator-code.js";
 import { checkPaging } from "./check-paging.js";
+import { checkInt64 } from "./int64.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 type Json = Record<string, unknown>;
@@ -43,6 +44,7 @@ export function checkSpec(spec: LoadedSpec, filePath: string): void {
   checkSchemas(root, report);
   checkPaths(root, report);
   checkPaging(root, report);
+  checkInt64(root, report);
   if (problems.length > 0) throw new SpecError(problems);
 }
 

@@ -17,7 +17,8 @@ const USAGE = `usage:
               leaves the output as it was. --poll polls instead of using file-system events.
 ${DIFF_USAGE}
   tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
-      Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM.
+      Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM/SIGHUP or until the
+      process that started it (npm, npx) exits; --exit-on-stdin-close also stops it when stdin closes.
       faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
               --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --task-ms <ms>  --seed <n>`;
 

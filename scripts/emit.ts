@@ -8,6 +8,7 @@ import Handlebars from "handlebars";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import type { ServiceModel } from "./model.js";
+import { buildInt64Plans, int64Type } from "./int64.js";
 import { buildValidators } from "./validators.js";
 
 /** Template sources by name (`client.ts`, `header`, ...), read by the caller. */
@@ -46,6 +47,7 @@ export async function emitService(
     runtimeImport: options.runtimeImport,
     errorDescriptions: errorDescriptions(model),
     validators: buildValidators(model, specValue),
+    int64: buildInt64Plans(model, specValue as Record<string, unknown>),
   };
   const files = new Map<string, string>();
   files.set("schema.ts", await emitSchemaTypes(specValue, render.header(context)));
@@ -63,7 +65,7 @@ export async function emitService(
 
 async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {
   // openapi-typescript may annotate what it is given; hand it a copy.
-  const ast = await openapiTS(structuredClone(specValue) as Parameters<typeof openapiTS>[0], { silent: true });
+  const ast = await openapiTS(structuredClone(specValue) as Parameters<typeof openapiTS>[0], { silent: true, transform: int64Type });
   return `${header}\n${astToString(ast)}`;
 }
 

@@ -13,6 +13,8 @@ export function paramShape(root: Record<string, unknown>, schema: unknown, depth
   let node = schema;
   for (let hops = 0; isObject(node) && typeof node["$ref"] === "string" && hops < 32; hops++) node = resolveRef(root, node["$ref"]);
   if (!isObject(node) || depth > MAX_SHAPE_DEPTH) return "any";
+  // An x-tc-int64 member stays the decimal string it is on the wire (scripts/int64.ts).
+  if (node["x-tc-int64"] === true) return "string";
   const type = node["type"];
   if (type === "string" || type === "integer" || type === "number" || type === "boolean") return type;
   if (type === "array") return { array: paramShape(root, node["items"], depth + 1) };

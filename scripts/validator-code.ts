@@ -8,7 +8,7 @@
  * stage refuses schema names among them.
  */
 export const RUNTIME_NAMES = [
-  "MAX_DEPTH", "ValidationReport", "StandardSchemaV1", "ValidationResult", "escapeRegExp", "isJsonObject", "isLongerThan",
+  "MAX_DEPTH", "ValidationReport", "StandardSchemaV1", "ValidationResult", "escapeRegExp", "isDecimalInteger", "isJsonObject", "isLongerThan",
   "isShorterThan", "pointerSegment", "reportIssue", "reportMissing", "reportPattern", "reportTooDeep", "reportType",
   "reportUnknownMember", "runCheck", "toStandardResult",
 ];

@@ -16,6 +16,7 @@
  */
 import { isObject } from "./check.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "./field-patterns.js";
+import { INT64, int64Checks } from "./int64.js";
 import type { ServiceModel } from "./model.js";
 import { constantName, Locals, memberAccess, negate, Place, plural, regexLiteral, render, RUNTIME_NAMES, wrap, type Stmt } from "./validator-code.js";
 
@@ -159,6 +160,8 @@ class ModuleWriter {
 
   /** The statements checking `value` (a local, or `value`) at `place` against `schema`. */
   private schemaChecks(schema: Json, value: string, place: Place, context: Context, topLevel = false): Stmt[] {
+    // An integer beyond 2^53, carried as its decimal string (scripts/int64.ts).
+    if (schema[INT64] === true) return int64Checks(schema, value, this.helpers, (keyword, message) => this.report(context, place, keyword, message));
     const types = declaredTypes(schema);
     const groups: Record<Group, Stmt[]> = {
       string: this.stringChecks(schema, value, place, context),
@@ -562,7 +565,8 @@ function typeCondition(type: string, v: string): string {
     case "number":
       return `(typeof ${v} === "number" && Number.isFinite(${v}))`;
     case "integer":
-      return `Number.isInteger(${v})`;
+      // Safe integers only: beyond ±(2^53 − 1) a number is not exact (reportType says so, keyword x-tc-int64).
+      return `Number.isSafeInteger(${v})`;
     case "null":
       return `${v} === null`;
     case "array":
@@ -593,7 +597,7 @@ function declaredTypes(schema: Json): string[] {
 const CONSTRAINING = new Set([
   "type", "nullable", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
   "maxLength", "pattern", "items", "minItems", "maxItems", "required", "properties", "additionalProperties", "$ref",
-  "allOf", "anyOf", "oneOf", FIELD_PATTERNS,
+  "allOf", "anyOf", "oneOf", FIELD_PATTERNS, INT64,
 ]);
 
 /** Whether a schema constrains anything: annotations alone, or `additionalProperties: true`, do not. */

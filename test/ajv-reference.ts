@@ -4,11 +4,12 @@
  * differential test and bench/validators.ts.
  *
  * `x-tc-field-patterns` is implemented here a second time, independently of the generated code,
- * as an Ajv keyword. The "open" flavour (what answers are checked with) is the same spec with every
+ * as an Ajv keyword; so is the rule that an integer beyond ±(2^53 − 1) in a member not marked
+ * `x-tc-int64` is an issue of its own (keyword `x-tc-int64`, spec/README.md). The "open" flavour (what answers are checked with) is the same spec with every
  * `additionalProperties: false` deleted.
  */
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type KeywordDefinition, type Options, type ValidateFunction } from "ajv/dist/2020.js";
+import { _, Ajv2020, type ErrorObject, type KeywordDefinition, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 
 type Json = Record<string, unknown>;
@@ -62,8 +63,32 @@ export function createAjv(spec: Json, options: { fieldPatterns: boolean; code?: 
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
   if (options.fieldPatterns) ajv.addKeyword(fieldPatternsKeyword());
   else ajv.addKeyword("x-tc-field-patterns");
-  ajv.addSchema({ $id: "tcgen:spec", components: spec["components"] }, "tcgen:spec");
+  ajv.addKeyword(SAFE_INTEGER_KEYWORD);
+  ajv.addSchema({ $id: "tcgen:spec", components: withSafeIntegers(spec["components"]) }, "tcgen:spec");
   return ajv;
+}
+
+/**
+ * `x-tc-int64: false` added to every integer schema: an integer number there must be a safe one.
+ * Written as code, so that it also works in Ajv's standalone output (bench/validators.ts).
+ */
+const SAFE_INTEGER_KEYWORD: KeywordDefinition = {
+  keyword: "x-tc-int64",
+  schemaType: "boolean",
+  code(cxt) {
+    if (cxt.schema === true) throw new Error("the reference does not model x-tc-int64 members");
+    cxt.fail(_`typeof ${cxt.data} == "number" && Number.isInteger(${cxt.data}) && !Number.isSafeInteger(${cxt.data})`);
+  },
+};
+
+function withSafeIntegers(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withSafeIntegers);
+  if (typeof node !== "object" || node === null) return node;
+  const copy: Json = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = key === "examples" || key === "enum" || key === "const" ? value : withSafeIntegers(value);
+  const type = copy["type"];
+  if ((type === "integer" || (Array.isArray(type) && type.includes("integer"))) && !("x-tc-int64" in copy)) copy["x-tc-int64"] = false;
+  return copy;
 }
 
 export function compileSchema(ajv: Ajv2020, name: string): ValidateFunction {

@@ -58,10 +58,20 @@ describe("retries", () => {
     expect(mock.requests).toHaveLength(3);
   });
 
-  it("retries HTTP 503 and 502, not InternalError of a non-idempotent action, not a dropped connection of one", async () => {
-    const mock = await emulator({ faults: { script: [{ status: 503 }, { status: 502 }] } });
+  it("retries HTTP 503 and 429 of any action, not 502/504, InternalError or a dropped connection of a non-idempotent one", async () => {
+    const mock = await emulator({ faults: { script: [{ status: 503 }, { status: 429 }] } });
     await expect(client(mock).createBackupDownloadTask(input)).resolves.toHaveProperty("Tasks");
-    expect(mock.requests.map((r) => r.status)).toEqual([503, 502, 200]);
+    expect(mock.requests.map((r) => r.status)).toEqual([503, 429, 200]);
+
+    // A gateway error does not say the request was not processed: only the idempotent action is repeated.
+    for (const status of [502, 504]) {
+      mock.requests.length = 0;
+      mock.faults = { script: [{ status }] };
+      await expect(client(mock).createBackupDownloadTask(input)).rejects.toMatchObject({ status, attempts: 1 });
+      mock.faults = { script: [{ status }] };
+      await expect(client(mock).describeBackupDownloadTask({ InstanceId: "cmgo-dygv1rnp" })).resolves.toHaveProperty("Tasks");
+      expect(mock.requests.map((r) => r.status)).toEqual([status, status, 200]);
+    }
 
     mock.requests.length = 0;
     mock.faults = { script: [{ error: "InternalError" }] };

@@ -70,6 +70,12 @@ describe("a credentials provider", () => {
     now += 30 * 60_000 - REFRESH_MARGIN_MS - 1;
     expect((await resolve()).token).toBe("token-1");
     now += 2;
+    // Inside the margin the current credentials still work: calls get them at once while one
+    // refresh runs in the background, and the calls after it get the new ones.
+    const during = await Promise.all(Array.from({ length: 20 }, () => resolve()));
+    expect(calls).toBe(2);
+    expect(new Set(during.map((c) => c.token))).toEqual(new Set(["token-1"]));
+    await new Promise((r) => setTimeout(r, 40));
     const refreshed = await Promise.all(Array.from({ length: 20 }, () => resolve()));
     expect(calls).toBe(2);
     expect(new Set(refreshed.map((c) => c.token))).toEqual(new Set(["token-2"]));

@@ -8,8 +8,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { mongodbHandlers } from "../mock/mongodb/handlers.js";
@@ -139,13 +139,19 @@ describe("a download cut short leaves no file under its final name", () => {
   async function cutShort(mode: "hang" | "drop") {
     let halfSent!: () => void;
     const sent = new Promise<void>((resolve) => (halfSent = resolve));
-    const files = createServer((_req, res) => {
+    const mock = await servingFiles((_req, res) => {
       res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(FILE_BYTES) });
       res.write(Buffer.alloc(Math.floor(FILE_BYTES / 2), 1), () => {
         halfSent();
         if (mode === "drop") res.destroy();
       });
     });
+    return { mock, halfSent: sent };
+  }
+
+  /** The emulator, with each finished task's Url pointing at a file server of its own, answering with `serve`. */
+  async function servingFiles(serve: (req: IncomingMessage, res: ServerResponse) => void) {
+    const files = createServer(serve);
     servers.push(files);
     await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
     const filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
@@ -161,7 +167,7 @@ describe("a download cut short leaves no file under its final name", () => {
       },
     });
     world = mock.world;
-    return { mock, halfSent: sent };
+    return mock;
   }
 
   it("Ctrl-C in the middle of a file: exit 130, the .part file removed, nothing else written", async () => {
@@ -188,6 +194,79 @@ describe("a download cut short leaves no file under its final name", () => {
     expect(stdout).toMatch(/cmgo-dygv1rnp_0\.tar {2}stopped after .* partial file removed/);
     expect(stderr).toMatch(/^error: {4}downloading cmgo-dygv1rnp_0\.tar failed: \S/m);
     expect(await filesIn(dir)).toEqual([]);
+  });
+
+  it("a stalled body: given up after --stall-seconds, exit 1, the .part file removed", async () => {
+    const { mock } = await cutShort("hang");
+    const dir = await out("job-stalled");
+    const started = Date.now();
+    const { code, stdout, stderr } = await against(mock, dir, "--instance", "cmgo-dygv1rnp", "--shards", "1", "--stall-seconds", "0.5").done;
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/cmgo-dygv1rnp_0\.tar {2}stopped after .*no data for 0\.5 s \(--stall-seconds\); partial file removed/);
+    expect(stderr).toContain("downloading cmgo-dygv1rnp_0.tar failed: no data for 0.5 s (--stall-seconds)");
+    expect(await filesIn(dir)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it("a file longer than BackupSize (an endless Url): never more than BackupSize bytes written, exit 1, nothing kept", async () => {
+    // No Content-Length, so only the bytes themselves can tell: the server would send forever.
+    let sentBytes = 0;
+    const mock = await servingFiles((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/octet-stream" });
+      const chunk = Buffer.alloc(256 * 1024, 7);
+      const pump = () => {
+        while (!res.destroyed) {
+          sentBytes += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+      };
+      pump();
+    });
+    const dir = await out("job-endless");
+    const part = path.join(dir, "cmgo-dygv1rnp_2021-03-27_03-00", "cmgo-dygv1rnp_0.tar.part");
+    const run = against(mock, dir, "--instance", "cmgo-dygv1rnp", "--shards", "1");
+    // Watch the .part file while the job runs: its size must never pass BackupSize.
+    let largest = 0;
+    let finished = false;
+    const watching = (async () => {
+      while (!finished) {
+        largest = Math.max(largest, await stat(part).then((s) => s.size, () => 0));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    const { code, stdout, stderr } = await run.done;
+    finished = true;
+    await watching;
+    expect(code).toBe(1);
+    expect(stderr).toContain(`sent more than the task's BackupSize of ${FILE_BYTES} bytes; stopped before writing past it`);
+    expect(stdout).toMatch(/partial file removed/);
+    expect(largest).toBeLessThanOrEqual(FILE_BYTES);
+    expect(await filesIn(dir)).toEqual([]);
+    console.log(`endless Url: the job stopped; the .part file peaked at ${largest} bytes (BackupSize ${FILE_BYTES}); the server had sent ${sentBytes} bytes`);
+  });
+
+  it("an API gateway that never answers: each call ends at --call-timeout-seconds, exit 1", async () => {
+    const silent = net.createServer((socket) => socket.on("error", () => {}));
+    const sockets: net.Socket[] = [];
+    silent.on("connection", (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const dir = await out("job-silent");
+      const started = Date.now();
+      const { code, stderr } = await runJob(["--endpoint", `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, "--out", dir, "--instance", "cmgo-dygv1rnp", "--call-timeout-seconds", "0.5"], {
+        TENCENTCLOUD_SECRET_ID: "AKIDjob",
+        TENCENTCLOUD_SECRET_KEY: "job-secret",
+      }).done;
+      const elapsed = Date.now() - started;
+      console.log(`download job against a silent gateway: exit ${code} after ${elapsed} ms (--call-timeout-seconds 0.5)`);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^error: {4}DescribeDBBackups: no answer within 500 ms \(timeoutMs; 1 attempt\)/m);
+      expect(elapsed).toBeLessThan(15_000);
+      expect(await filesIn(dir)).toEqual([]);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("a usage error exits 2 before any request", async () => {

@@ -4,7 +4,8 @@
  * and `bundler` (with our .d.ts files checked too), run it with node against the local emulator, and
  * call the installed `tcgen` binary.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -376,5 +377,55 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     expect(outcome.stdout).toMatch(/^usage:/m);
     expect(outcome.stdout).toContain("tcgen generate");
     expect(outcome.stdout).toContain("tcgen mock");
+  });
+
+  // npm forwards SIGINT and SIGTERM only to the `sh -c` it runs the binary through, and SIGHUP not at
+  // all: sent to the npx process alone, they would leave the server running. The emulator notices that
+  // its launchers are gone and stops by itself. (SIGINT as Ctrl-C sends it, to the whole process
+  // group: SIGINT to npm alone never reaches anything, since the shell defers it until its child exits.)
+  it.each([
+    ["SIGTERM", "the npx process"],
+    ["SIGHUP", "the npx process"],
+    ["SIGINT", "the npx process group (Ctrl-C)"],
+  ] as const)("`npx tcgen mock` stops when %s is sent to %s", async (signal, target) => {
+    const npx = spawn("npx", ["--no", "tcgen", "mock", "--port", "0"], { cwd: consumerDir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const group = -npx.pid!;
+    try {
+      let output = "";
+      npx.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      npx.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const url = await new Promise<string>((resolve, reject) => {
+        npx.stdout.on("data", () => {
+          const found = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+          if (found && /secret key: .*\n/.test(output)) resolve(found);
+        });
+        npx.once("exit", (code) => reject(new Error(`npx tcgen mock exited early with ${code}: ${output}`)));
+      });
+      await expect(fetch(url)).resolves.toBeDefined();
+      const killed = Date.now();
+      if (target.includes("group")) process.kill(group, signal);
+      else npx.kill(signal);
+      let stoppedAfter: number | undefined;
+      while (Date.now() - killed < 5_000) {
+        const refused = await fetch(url, { signal: AbortSignal.timeout(500) }).then(
+          () => false,
+          () => true,
+        );
+        if (refused) {
+          stoppedAfter = Date.now() - killed;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      console.log(`npx tcgen mock, ${signal} to ${target}: the emulator stopped after ${stoppedAfter ?? "(still running)"} ms`);
+      expect(stoppedAfter, output).toBeDefined();
+    } finally {
+      // Whatever happened, nothing of this test outlives it.
+      try {
+        process.kill(group, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
   });
 });

@@ -314,6 +314,13 @@ export const CORPUS: readonly CorpusEntry[] = [
     edit: (doc) => set(doc, member("Disk", "DiskSize", "type"), "string"),
   },
   {
+    name: "answer integer marked x-tc-int64 (now a decimal string)",
+    expect: "breaking",
+    kinds: ["type-changed"],
+    edit: (doc) => set(doc, member("Disk", "DiskSize", "x-tc-int64"), true),
+    at: "x-tc-int64: true",
+  },
+  {
     name: "answer enum value removed",
     expect: "breaking",
     kinds: ["enum-value-removed"],

@@ -83,8 +83,8 @@ export interface MongodbClient {
    *
    * @returns The `Response` object of the answer, with its `RequestId`.
    * @throws {@link TencentCloudApiError} with a {@link CreateBackupDownloadTaskErrorCode} when Tencent Cloud answers with an error.
-   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON).
-   * @throws {@link TimeoutError} when `timeoutMs` passes first.
+   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON); {@link AnswerTooLargeError} past `maxAnswerBytes`.
+   * @throws {@link TimeoutError} when `timeoutMs` passes first, or an attempt's `attemptTimeoutMs` and it is not retried.
    * @throws {@link CredentialsError} before any request when no credentials are configured.
    * @throws {@link RequestValidationError} before any request when `input` does not match the spec (unless `validate.request` is false).
    * @throws {@link ResponseValidationError} when the answer does not match the spec and `validate.response` is `"strict"`.
@@ -121,8 +121,8 @@ export interface MongodbClient {
    *
    * @returns The `Response` object of the answer, with its `RequestId`.
    * @throws {@link TencentCloudApiError} with a {@link DescribeBackupDownloadTaskErrorCode} when Tencent Cloud answers with an error.
-   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON).
-   * @throws {@link TimeoutError} when `timeoutMs` passes first.
+   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON); {@link AnswerTooLargeError} past `maxAnswerBytes`.
+   * @throws {@link TimeoutError} when `timeoutMs` passes first, or an attempt's `attemptTimeoutMs` and it is not retried.
    * @throws {@link CredentialsError} before any request when no credentials are configured.
    * @throws {@link RequestValidationError} before any request when `input` does not match the spec (unless `validate.request` is false).
    * @throws {@link ResponseValidationError} when the answer does not match the spec and `validate.response` is `"strict"`.
@@ -154,8 +154,8 @@ export interface MongodbClient {
    *
    * @returns The `Response` object of the answer, with its `RequestId`.
    * @throws {@link TencentCloudApiError} with a {@link DescribeDBBackupsErrorCode} when Tencent Cloud answers with an error.
-   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON).
-   * @throws {@link TimeoutError} when `timeoutMs` passes first.
+   * @throws {@link TencentCloudTransportError} when no valid answer arrives (connection failure, non-200 status, not JSON); {@link AnswerTooLargeError} past `maxAnswerBytes`.
+   * @throws {@link TimeoutError} when `timeoutMs` passes first, or an attempt's `attemptTimeoutMs` and it is not retried.
    * @throws {@link CredentialsError} before any request when no credentials are configured.
    * @throws {@link RequestValidationError} before any request when `input` does not match the spec (unless `validate.request` is false).
    * @throws {@link ResponseValidationError} when the answer does not match the spec and `validate.response` is `"strict"`.
@@ -349,6 +349,7 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
 
 // Referenced by the TSDoc above.
 export type {
+  AnswerTooLargeError,
   CredentialsError,
   PaginationError,
   RequestValidationError,

@@ -22,7 +22,12 @@ export * from "./errors.js";
 export { mongodbService } from "./service.js";
 export * from "./validators.js";
 export type { components, operations, paths } from "./schema.js";
-export { CredentialsError, TencentCloudTransportError, TimeoutError } from "../../runtime/index.js";
+export {
+  AnswerTooLargeError,
+  CredentialsError,
+  TencentCloudTransportError,
+  TimeoutError,
+} from "../../runtime/index.js";
 export { PaginationError, WaiterFailedError, WaiterTimeoutError } from "../../runtime/index.js";
 export type { WaiterOptions, WaiterProgress } from "../../runtime/index.js";
 export type {

@@ -438,7 +438,7 @@ function checkCreateBackupDownloadTaskResponse(
         if (status === undefined) {
           reportMissing(report, "/Tasks/" + i + "/Status");
         } else {
-          if (!Number.isInteger(status)) {
+          if (!Number.isSafeInteger(status)) {
             reportType(report, "/Tasks/" + i + "/Status", "an integer", status);
           }
           if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
@@ -472,7 +472,7 @@ function checkBackupDownloadTaskStatus(value: unknown, report: ValidationReport,
   if (status === undefined) {
     reportMissing(report, "/Status");
   } else {
-    if (!Number.isInteger(status)) {
+    if (!Number.isSafeInteger(status)) {
       reportType(report, "/Status", "an integer", status);
     }
     if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
@@ -497,7 +497,7 @@ function checkDescribeDBBackupsRequest(value: unknown, report: ValidationReport,
   }
   const backupMethod = value.BackupMethod;
   if (backupMethod !== undefined) {
-    if (!Number.isInteger(backupMethod)) {
+    if (!Number.isSafeInteger(backupMethod)) {
       reportType(report, "/BackupMethod", "an integer", backupMethod);
     }
     if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
@@ -506,7 +506,7 @@ function checkDescribeDBBackupsRequest(value: unknown, report: ValidationReport,
   }
   const limit = value.Limit;
   if (limit !== undefined) {
-    if (!Number.isInteger(limit)) {
+    if (!Number.isSafeInteger(limit)) {
       reportType(report, "/Limit", "an integer", limit);
     }
     if (typeof limit === "number") {
@@ -520,7 +520,7 @@ function checkDescribeDBBackupsRequest(value: unknown, report: ValidationReport,
   }
   const offset = value.Offset;
   if (offset !== undefined) {
-    if (!Number.isInteger(offset)) {
+    if (!Number.isSafeInteger(offset)) {
       reportType(report, "/Offset", "an integer", offset);
     }
     if (typeof offset === "number") {
@@ -570,7 +570,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
         if (backupType === undefined) {
           reportMissing(report, "/BackupList/" + i + "/BackupType");
         } else {
-          if (!Number.isInteger(backupType)) {
+          if (!Number.isSafeInteger(backupType)) {
             reportType(report, "/BackupList/" + i + "/BackupType", "an integer", backupType);
           }
           if (backupType !== 0 && backupType !== 1) {
@@ -591,7 +591,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
         }
         const backupSize = item.BackupSize;
         if (backupSize !== undefined) {
-          if (!Number.isInteger(backupSize)) {
+          if (!Number.isSafeInteger(backupSize)) {
             reportType(report, "/BackupList/" + i + "/BackupSize", "an integer", backupSize);
           }
         }
@@ -611,7 +611,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
         if (status === undefined) {
           reportMissing(report, "/BackupList/" + i + "/Status");
         } else {
-          if (!Number.isInteger(status)) {
+          if (!Number.isSafeInteger(status)) {
             reportType(report, "/BackupList/" + i + "/Status", "an integer", status);
           }
           if (status !== 1 && status !== 2) {
@@ -622,7 +622,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
         if (backupMethod === undefined) {
           reportMissing(report, "/BackupList/" + i + "/BackupMethod");
         } else {
-          if (!Number.isInteger(backupMethod)) {
+          if (!Number.isSafeInteger(backupMethod)) {
             reportType(report, "/BackupList/" + i + "/BackupMethod", "an integer", backupMethod);
           }
           if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
@@ -631,7 +631,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
         }
         const backId = item.BackId;
         if (backId !== undefined) {
-          if (!Number.isInteger(backId)) {
+          if (!Number.isSafeInteger(backId)) {
             reportType(report, "/BackupList/" + i + "/BackId", "an integer", backId);
           }
         }
@@ -659,7 +659,7 @@ function checkDescribeDBBackupsResponse(value: unknown, report: ValidationReport
   const totalCount = value.TotalCount;
   if (totalCount === undefined) {
     reportMissing(report, "/TotalCount");
-  } else if (!Number.isInteger(totalCount)) {
+  } else if (!Number.isSafeInteger(totalCount)) {
     reportType(report, "/TotalCount", "an integer", totalCount);
   }
   const requestId = value.RequestId;
@@ -686,7 +686,7 @@ function checkBackupInfo(value: unknown, report: ValidationReport, depth: number
   if (backupType === undefined) {
     reportMissing(report, "/BackupType");
   } else {
-    if (!Number.isInteger(backupType)) {
+    if (!Number.isSafeInteger(backupType)) {
       reportType(report, "/BackupType", "an integer", backupType);
     }
     if (backupType !== 0 && backupType !== 1) {
@@ -707,7 +707,7 @@ function checkBackupInfo(value: unknown, report: ValidationReport, depth: number
   }
   const backupSize = value.BackupSize;
   if (backupSize !== undefined) {
-    if (!Number.isInteger(backupSize)) {
+    if (!Number.isSafeInteger(backupSize)) {
       reportType(report, "/BackupSize", "an integer", backupSize);
     }
   }
@@ -727,7 +727,7 @@ function checkBackupInfo(value: unknown, report: ValidationReport, depth: number
   if (status === undefined) {
     reportMissing(report, "/Status");
   } else {
-    if (!Number.isInteger(status)) {
+    if (!Number.isSafeInteger(status)) {
       reportType(report, "/Status", "an integer", status);
     }
     if (status !== 1 && status !== 2) {
@@ -738,7 +738,7 @@ function checkBackupInfo(value: unknown, report: ValidationReport, depth: number
   if (backupMethod === undefined) {
     reportMissing(report, "/BackupMethod");
   } else {
-    if (!Number.isInteger(backupMethod)) {
+    if (!Number.isSafeInteger(backupMethod)) {
       reportType(report, "/BackupMethod", "an integer", backupMethod);
     }
     if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
@@ -747,7 +747,7 @@ function checkBackupInfo(value: unknown, report: ValidationReport, depth: number
   }
   const backId = value.BackId;
   if (backId !== undefined) {
-    if (!Number.isInteger(backId)) {
+    if (!Number.isSafeInteger(backId)) {
       reportType(report, "/BackId", "an integer", backId);
     }
   }
@@ -815,7 +815,7 @@ function checkDescribeBackupDownloadTaskRequest(
   }
   const limit = value.Limit;
   if (limit !== undefined) {
-    if (!Number.isInteger(limit)) {
+    if (!Number.isSafeInteger(limit)) {
       reportType(report, "/Limit", "an integer", limit);
     }
     if (typeof limit === "number") {
@@ -829,7 +829,7 @@ function checkDescribeBackupDownloadTaskRequest(
   }
   const offset = value.Offset;
   if (offset !== undefined) {
-    if (!Number.isInteger(offset)) {
+    if (!Number.isSafeInteger(offset)) {
       reportType(report, "/Offset", "an integer", offset);
     }
     if (typeof offset === "number") {
@@ -863,7 +863,7 @@ function checkDescribeBackupDownloadTaskRequest(
     } else {
       for (let i = 0; i < status.length; i++) {
         const item: unknown = status[i];
-        if (!Number.isInteger(item)) {
+        if (!Number.isSafeInteger(item)) {
           reportType(report, "/Status/" + i, "an integer", item);
         }
         if (item !== 0 && item !== 1 && item !== 2 && item !== 3 && item !== 4) {
@@ -903,7 +903,7 @@ function checkDescribeBackupDownloadTaskResponse(
   const totalCount = value.TotalCount;
   if (totalCount === undefined) {
     reportMissing(report, "/TotalCount");
-  } else if (!Number.isInteger(totalCount)) {
+  } else if (!Number.isSafeInteger(totalCount)) {
     reportType(report, "/TotalCount", "an integer", totalCount);
   }
   const tasks = value.Tasks;
@@ -939,14 +939,14 @@ function checkDescribeBackupDownloadTaskResponse(
         const backupSize = item.BackupSize;
         if (backupSize === undefined) {
           reportMissing(report, "/Tasks/" + i + "/BackupSize");
-        } else if (!Number.isInteger(backupSize)) {
+        } else if (!Number.isSafeInteger(backupSize)) {
           reportType(report, "/Tasks/" + i + "/BackupSize", "an integer", backupSize);
         }
         const status = item.Status;
         if (status === undefined) {
           reportMissing(report, "/Tasks/" + i + "/Status");
         } else {
-          if (!Number.isInteger(status)) {
+          if (!Number.isSafeInteger(status)) {
             reportType(report, "/Tasks/" + i + "/Status", "an integer", status);
           }
           if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
@@ -956,13 +956,13 @@ function checkDescribeBackupDownloadTaskResponse(
         const percent = item.Percent;
         if (percent === undefined) {
           reportMissing(report, "/Tasks/" + i + "/Percent");
-        } else if (!Number.isInteger(percent)) {
+        } else if (!Number.isSafeInteger(percent)) {
           reportType(report, "/Tasks/" + i + "/Percent", "an integer", percent);
         }
         const timeSpend = item.TimeSpend;
         if (timeSpend === undefined) {
           reportMissing(report, "/Tasks/" + i + "/TimeSpend");
-        } else if (!Number.isInteger(timeSpend)) {
+        } else if (!Number.isSafeInteger(timeSpend)) {
           reportType(report, "/Tasks/" + i + "/TimeSpend", "an integer", timeSpend);
         }
         const url = item.Url;
@@ -975,7 +975,7 @@ function checkDescribeBackupDownloadTaskResponse(
         if (backupMethod === undefined) {
           reportMissing(report, "/Tasks/" + i + "/BackupMethod");
         } else {
-          if (!Number.isInteger(backupMethod)) {
+          if (!Number.isSafeInteger(backupMethod)) {
             reportType(report, "/Tasks/" + i + "/BackupMethod", "an integer", backupMethod);
           }
           if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
@@ -1038,14 +1038,14 @@ function checkBackupDownloadTask(value: unknown, report: ValidationReport, depth
   const backupSize = value.BackupSize;
   if (backupSize === undefined) {
     reportMissing(report, "/BackupSize");
-  } else if (!Number.isInteger(backupSize)) {
+  } else if (!Number.isSafeInteger(backupSize)) {
     reportType(report, "/BackupSize", "an integer", backupSize);
   }
   const status = value.Status;
   if (status === undefined) {
     reportMissing(report, "/Status");
   } else {
-    if (!Number.isInteger(status)) {
+    if (!Number.isSafeInteger(status)) {
       reportType(report, "/Status", "an integer", status);
     }
     if (status !== 0 && status !== 1 && status !== 2 && status !== 3 && status !== 4) {
@@ -1055,13 +1055,13 @@ function checkBackupDownloadTask(value: unknown, report: ValidationReport, depth
   const percent = value.Percent;
   if (percent === undefined) {
     reportMissing(report, "/Percent");
-  } else if (!Number.isInteger(percent)) {
+  } else if (!Number.isSafeInteger(percent)) {
     reportType(report, "/Percent", "an integer", percent);
   }
   const timeSpend = value.TimeSpend;
   if (timeSpend === undefined) {
     reportMissing(report, "/TimeSpend");
-  } else if (!Number.isInteger(timeSpend)) {
+  } else if (!Number.isSafeInteger(timeSpend)) {
     reportType(report, "/TimeSpend", "an integer", timeSpend);
   }
   const url = value.Url;
@@ -1074,7 +1074,7 @@ function checkBackupDownloadTask(value: unknown, report: ValidationReport, depth
   if (backupMethod === undefined) {
     reportMissing(report, "/BackupMethod");
   } else {
-    if (!Number.isInteger(backupMethod)) {
+    if (!Number.isSafeInteger(backupMethod)) {
       reportType(report, "/BackupMethod", "an integer", backupMethod);
     }
     if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {

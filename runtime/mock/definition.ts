@@ -2,6 +2,7 @@
  * What the generator emits for the emulator (`generated/<service>/mock.ts`): plain data and the
  * spec's validators, no Node types, so a client's type declarations never depend on the emulator.
  */
+import type { Int64Plans } from "../int64.js";
 import type { ParamShape } from "../wire.js";
 
 /** A validator's verdict, as the generated validators return it. */
@@ -13,6 +14,8 @@ export interface MockServiceDefinition {
   readonly version: string;
   readonly commonErrors: readonly string[];
   readonly actions: Readonly<Record<string, MockActionDefinition>>;
+  /** Where the spec's `x-tc-int64` members are (requests parsed, answers written accordingly). */
+  readonly int64?: Int64Plans;
 }
 
 export interface MockActionDefinition {

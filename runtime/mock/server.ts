@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Credentials } from "../credentials.js";
+import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64 } from "../int64.js";
 import { unflattenParams } from "../wire.js";
 import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
@@ -135,11 +136,14 @@ export async function startMockServer(definition: MockServiceDefinition, options
         errorCode,
         status,
       });
-    const sendEnvelope = (response: Record<string, unknown>, errorCode: string | undefined, secretId?: string) => {
+    const sendEnvelope = (response: Record<string, unknown>, errorCode: string | undefined, secretId?: string, action?: string) => {
       record(200, errorCode, secretId);
+      const envelope = { Response: { ...response, RequestId: randomUUID() } };
+      // x-tc-int64 members are bare JSON numbers on the wire, as Tencent sends them.
+      const plan = action === undefined || definition.int64 === undefined ? undefined : answerPlan(definition.int64, action);
       res
         .writeHead(200, { "Content-Type": "application/json", "X-TC-TraceId": randomUUID(), Date: new Date(serverNow()).toUTCString() })
-        .end(JSON.stringify({ Response: { ...response, RequestId: randomUUID() } }));
+        .end(plan ? stringifyWithInt64(envelope, plan, definition.int64!) : JSON.stringify(envelope));
     };
     const sendError = (failure: ApiFailure, secretId?: string) =>
       sendEnvelope({ Error: { Code: failure.code, Message: failure.message } }, failure.code, secretId);
@@ -152,7 +156,12 @@ export async function startMockServer(definition: MockServiceDefinition, options
     if (method !== "POST" && method !== "GET") {
       return sendError(new ApiFailure("UnsupportedProtocol", `HTTP method ${method} is not supported; use POST or GET`));
     }
-    if (body === undefined) return sendError(new ApiFailure("RequestSizeLimitExceeded", `the request body exceeds ${MAX_POST_BYTES} bytes`));
+    if (body === undefined) {
+      // The rest of the body was discarded, not read as a request: the connection ends with this answer,
+      // so a keep-alive client opens a new one instead of writing into a stream the server gave up.
+      res.setHeader("Connection", "close");
+      return sendError(new ApiFailure("RequestSizeLimitExceeded", `the request body exceeds ${MAX_POST_BYTES} bytes`));
+    }
     if (method === "GET" && Buffer.byteLength(query) > MAX_GET_QUERY_BYTES) {
       return sendError(new ApiFailure("RequestSizeLimitExceeded", `the GET query exceeds ${MAX_GET_QUERY_BYTES} bytes; use POST`));
     }
@@ -184,7 +193,10 @@ export async function startMockServer(definition: MockServiceDefinition, options
       }
       if (fault.kind === "error") throw new ApiFailure(fault.code, fault.message);
 
-      const params = readParams(received, actionInfo);
+      // x-tc-int64 members arrive as bare numbers; the handlers and validators see exact decimal strings.
+      const int64 = definition.int64;
+      const int64Request = int64 && requestPlan(int64, action);
+      const params = readParams(received, actionInfo, int64Request ? (text) => parseWithInt64(text, int64Request, int64!) : undefined);
       const call: MockCall = {
         action,
         params,
@@ -201,7 +213,7 @@ export async function startMockServer(definition: MockServiceDefinition, options
         return;
       }
       if ("error" in answer) throw new ApiFailure(answer.error.code, answer.error.message);
-      sendEnvelope({ ...answer.response }, undefined, secretId);
+      sendEnvelope({ ...answer.response }, undefined, secretId, action);
     } catch (error) {
       if (!(error instanceof ApiFailure)) throw error;
       sendError(error, secretId);
@@ -267,7 +279,7 @@ function rateLimitOf(faults: MockFaults, action: string, documented: number): nu
 }
 
 /** The call's parameters: the JSON body of a POST, the flattened query of a GET; then the spec's validator. */
-function readParams(received: ReceivedRequest, action: MockActionDefinition): Record<string, unknown> {
+function readParams(received: ReceivedRequest, action: MockActionDefinition, parse: ((text: string) => unknown) | undefined): Record<string, unknown> {
   let params: Record<string, unknown>;
   if (received.method === "GET") {
     const pairs: [string, string][] = [];
@@ -297,7 +309,8 @@ function readParams(received: ReceivedRequest, action: MockActionDefinition): Re
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(received.body).toString("utf8"));
+      const text = Buffer.from(received.body).toString("utf8");
+      parsed = parse ? parse(text) : JSON.parse(text);
     } catch {
       throw new ApiFailure("InvalidParameter", "the request body is not valid JSON");
     }
@@ -346,14 +359,39 @@ function exampleAnswer(action: MockActionDefinition, params: Record<string, unkn
   return error ? { error: { code: String(error.Code), message: String(error.Message ?? "") } } : { response: fields };
 }
 
-/** Reads the body, or returns undefined once it exceeds `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * How much of an oversized body is read (and discarded) before the connection is cut: enough for any
+ * client that sent a little too much to finish sending and read the answer.
+ */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the body, or returns undefined once it exceeds `limit` bytes. An oversized body is still read
+ * to its end and discarded (up to {@link MAX_DRAINED_BYTES}, beyond which the connection is cut), so
+ * that the client, which may still be writing, gets to read the answer instead of a reset.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (over) {
+        if (size > MAX_DRAINED_BYTES) req.socket.destroy();
+        return;
+      }
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("the client went away before its request was complete"));
+    });
+  });
 }

@@ -14,7 +14,7 @@ const MEANINGFUL = new Set([
   "$ref", "type", "nullable", "enum", "const", "x-enum-varnames", "minimum", "maximum", "exclusiveMinimum",
   "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems", "pattern", "properties", "required",
   "additionalProperties", "x-tc-field-patterns", "items", "anyOf", "oneOf", "allOf", "deprecated", "readOnly",
-  "x-enum-descriptions",
+  "x-enum-descriptions", "x-tc-int64",
 ]);
 
 export interface SchemaScope {
@@ -104,6 +104,7 @@ class SchemaComparer {
       return;
     }
     this.types(o, n, place);
+    this.int64(o, n, place);
     this.enums(o, n, place);
     this.bounds(o, n, place);
     this.pattern(o, n, place);
@@ -129,6 +130,15 @@ class SchemaComparer {
     const detail = `type ${showTypes(before)} → ${showTypes(after)}`;
     const at = { old: typePointer(o, place.old), new: typePointer(n, place.new) };
     this.emit(wider ? "type-widened" : narrower ? "type-narrowed" : "type-changed", place, detail, at);
+  }
+
+  /** `x-tc-int64` turns an integer's type from `number` into `` `${bigint}` `` (a decimal string), or back. */
+  private int64(o: Json, n: Json, place: Place): void {
+    const before = o["x-tc-int64"] === true;
+    const after = n["x-tc-int64"] === true;
+    if (before === after) return;
+    const detail = after ? "now a decimal string (x-tc-int64: true), was a number" : "now a number (x-tc-int64 removed), was a decimal string";
+    this.emit("type-changed", place, detail, { old: before ? pointerTo(place.old, "x-tc-int64") : place.old, new: after ? pointerTo(place.new, "x-tc-int64") : place.new });
   }
 
   private enums(o: Json, n: Json, place: Place): void {
