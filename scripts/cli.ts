@@ -1,12 +1,14 @@
 /**
- * `tcgen`: the command line. `generate` runs the generator; `mock` serves a generated service on
- * loopback; `import` and `verify` turn Tencent's definitions into a spec and check a spec against
- * them. Exit codes: 0 done; 1 spec problems, stale files, differences, or files that cannot be read
- * or written; 2 wrong usage; 70 an internal error of tcgen (a bug: the message says so, `--debug`
- * adds the stack trace).
+ * `tcgen`: the command line. `generate` runs the generator (once, or on every spec change with
+ * `--watch`); `diff` classifies spec changes for consumers (scripts/diff/run.ts); `mock` serves a
+ * generated service on loopback; `import` and `verify` turn Tencent's definitions into a spec and
+ * check a spec against them. Exit codes: 0 done; 1 spec problems, stale files, differences, or
+ * files that cannot be read or written; 2 wrong usage; 70 an internal error of tcgen (a bug: the
+ * message says so, `--debug` adds the stack trace). `diff` has its own, see its usage.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { DIFF_USAGE } from "./diff/usage.js";
 import { UsageError } from "./usage-error.js";
 
 /** `EX_SOFTWARE` of sysexits.h: "an internal software error has been detected". */
@@ -16,9 +18,11 @@ export const INTERNAL_ERROR_EXIT_CODE = 70;
 class CannotRunError extends Error {}
 
 const USAGE = `usage:
-  tcgen generate [--spec <file|dir>] [--out <dir>] [--check] [--strict] [--runtime-import <specifier>]
+  tcgen generate [--spec <file|dir>] [--out <dir>] [--check | --watch [--poll]] [--strict] [--runtime-import <specifier>]
       Generate typed clients from OpenAPI specs (default --spec spec --out generated).
       --check writes nothing and exits 1 naming each file that is not what the spec generates.
+      --watch regenerates on every spec change until Ctrl-C; a bad edit prints its problems and
+              leaves the output as it was. --poll polls instead of using file-system events.
       x-tc-review markers are warnings; --strict fails on them.
       --debug prints the stack trace of an internal error.
   tcgen import --defs <dir> [--service <name> --version <YYYY-MM-DD>] [--action <Action>]...
@@ -28,6 +32,7 @@ const USAGE = `usage:
   tcgen verify --defs <dir> [--spec <file|dir>] [--show-declared]
       Compare every action and member of the specs with the definitions; exit 1 on any difference
       the spec does not declare with x-tc-verify.
+${DIFF_USAGE}
   tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
       Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM/SIGHUP or until the
       process that started it (npm, npx) exits; --exit-on-stdin-close also stops it when stdin closes.
@@ -53,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "generate") return await guarded(() => runGenerate(rest));
     if (command === "import") return await guarded(async () => (await import("./import/command.js")).runImportCommand(rest));
     if (command === "verify") return await guarded(async () => (await import("./verify/command.js")).runVerify(rest));
+    if (command === "diff") return await runDiffCommand(rest);
     // The emulator lives with the services' hand-written behaviour, outside the generic generator.
     if (command === "mock") {
       return await (await import("../mock/cli.js")).runMock(rest).catch((error: unknown) => {
@@ -100,9 +106,14 @@ async function runGenerate(args: string[]): Promise<number> {
       out: { type: "string", default: "generated" },
       check: { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
+      watch: { type: "boolean", default: false },
+      poll: { type: "boolean", default: false },
       "runtime-import": { type: "string" },
     },
   });
+  if (values.watch && values.check) throw new UsageError("--watch and --check do not go together");
+  if (values.poll && !values.watch) throw new UsageError("--poll needs --watch");
+  if (values.watch) return runWatch(values);
   // The generator's own dependencies are dev dependencies of tcgen: load them only for this command.
   const [{ generate }, { SpecError, formatProblem }, { OutputError }] = await Promise.all([import("./generate.js"), import("./problems.js"), import("./write.js")]).catch(
     (error: unknown) => {
@@ -138,4 +149,35 @@ async function runGenerate(args: string[]): Promise<number> {
     console.error(`tcgen: ${error.problems.length} problem(s); nothing was written`);
     return 1;
   }
+}
+
+async function runDiffCommand(args: string[]): Promise<number> {
+  // Like the generator, the diff reads specs with yaml, a dev dependency of tcgen.
+  const { runDiff } = await import("./diff/run.js").catch((error: unknown) => {
+    throw new Error(`tcgen diff needs yaml and the generator's dependencies installed next to tcgen (${(error as Error).message})`);
+  });
+  return runDiff(args);
+}
+
+async function runWatch(values: { spec: string; out: string; poll: boolean; "runtime-import"?: string | undefined }): Promise<number> {
+  const { watchGenerate } = await import("./watch.js").catch((error: unknown) => {
+    throw new Error(`tcgen generate --watch needs chokidar and the generator's dependencies installed next to tcgen (${(error as Error).message})`);
+  });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await watchGenerate({
+      spec: values.spec,
+      out: values.out,
+      poll: values.poll,
+      signal: stop.signal,
+      ...(values["runtime-import"] ? { runtimeImport: values["runtime-import"] } : {}),
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  return 0;
 }

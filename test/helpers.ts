@@ -61,10 +61,9 @@ export async function specProblems(specFile: string, specText: string, scratch: 
   return [];
 }
 
-/** Type-checks `entry` and what it imports, as strictly as this repository's own code. */
-export async function typeCheckStrict(entry: string): Promise<{ diagnostics: string[]; files: string[] }> {
-  const { default: ts } = await import("typescript");
-  const program = ts.createProgram([entry], {
+/** The compiler options of a strict type-check, as strict as this repository's own code. */
+export function strictCompilerOptions(ts: typeof import("typescript")): import("typescript").CompilerOptions {
+  return {
     strict: true,
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
@@ -78,7 +77,13 @@ export async function typeCheckStrict(entry: string): Promise<{ diagnostics: str
     noFallthroughCasesInSwitch: true,
     verbatimModuleSyntax: true,
     skipLibCheck: true,
-  });
+  };
+}
+
+/** Type-checks `entry` and what it imports, as strictly as this repository's own code. */
+export async function typeCheckStrict(entry: string): Promise<{ diagnostics: string[]; files: string[] }> {
+  const { default: ts } = await import("typescript");
+  const program = ts.createProgram([entry], strictCompilerOptions(ts));
   const diagnostics = ts
     .getPreEmitDiagnostics(program)
     .map((d) => `${d.file ? path.relative(repoRoot, d.file.fileName) : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
