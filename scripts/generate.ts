@@ -88,6 +88,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 /**
+ * Every problem `generate` would report for one spec (checks, then the names of what it emits),
+ * without writing anything: for tools that produce specs, such as `tcgen import`.
+ */
+export async function specProblems(spec: LoadedSpec, file: string): Promise<SpecProblem[]> {
+  try {
+    checkSpec(spec, file);
+  } catch (error) {
+    if (error instanceof SpecError) return [...error.problems];
+    throw error;
+  }
+  const model = buildModel(spec);
+  const runtimeImport = "tcgen/runtime";
+  const emitted = await emitService(model, spec.value, await loadTemplates(), { runtimeImport });
+  return nameClashProblems(emitted, model, spec, runtimeImport);
+}
+
+/**
  * Names the spec gives that clash in the emitted code, as problems where the spec gives them. A
  * clash of tcgen's own names alone is a bug of tcgen, thrown as such.
  */

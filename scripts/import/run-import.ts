@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { checkSpec } from "../check.js";
+import { specProblems } from "../generate.js";
 import { parseSpec, type LoadedSpec } from "../load.js";
 import { formatProblem, SpecError, type SpecProblem } from "../problems.js";
 import { buildSpec, type ImportedSpec } from "./build-spec.js";
@@ -69,7 +70,7 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
   if (toStdout && request.merge) throw new SpecError([{ file: displayPath, line: 1, col: 1, message: "--merge adds to a spec file; it cannot merge into standard output" }]);
   if (toStdout || !existsSync(file)) {
     const text = emitSpec(imported, header(definitions, imported));
-    const refused = checked(text, displayPath, file);
+    const refused = await checked(text, displayPath, file);
     const written = !request.dryRun && !toStdout;
     if (written) await writeAtomically(file, text);
     return { file, displayPath, mode: "created", written, text, actions: imported.actions, added: [], differences: [], declared: 0, manual: [], reviews: countReviews(text), refused };
@@ -86,7 +87,7 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
     throw new SpecError([{ file: displayPath, line: existing.positionOf("/x-tc-service").line, col: 1, message: `the spec is ${String(root["x-tc-service"])} ${String(root["x-tc-version"])}, the definitions ${service} ${version}` }]);
   }
   const merged = mergeSpec(original, root, imported, { actions: imported.actions, complete: request.actions.length === 0, errors: definitions.errors !== undefined });
-  const refused = checked(merged.text, displayPath, file);
+  const refused = await checked(merged.text, displayPath, file);
   if (refused.length > 0) {
     throw new ImportBugError(`merging produced a spec the generator refuses, from a spec it accepts (a bug in tcgen import; nothing was written):\n${refused.map(formatProblem).join("\n")}`);
   }
@@ -111,17 +112,19 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
   };
 }
 
-/** The generator's checks on the result (placement included: the file's path must fit its contents). */
-function checked(text: string, displayPath: string, file: string): SpecProblem[] {
+/**
+ * What `tcgen generate` would refuse in the result: its checks (placement included: the file's path
+ * must fit its contents) and the names of what it would emit.
+ */
+async function checked(text: string, displayPath: string, file: string): Promise<SpecProblem[]> {
   let spec: LoadedSpec;
   try {
     spec = parseSpec(text, displayPath);
-    checkSpec(spec, file);
-    return [];
   } catch (error) {
     if (error instanceof SpecError) return [...error.problems];
     throw error;
   }
+  return specProblems(spec, file);
 }
 
 function countReviews(text: string): number {
