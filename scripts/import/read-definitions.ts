@@ -57,9 +57,13 @@ export async function findVersionDir(location: DefinitionsLocation): Promise<str
 
 export async function readDefinitions(location: DefinitionsLocation): Promise<Definitions> {
   const dir = await findVersionDir(location);
-  const problems: DefinitionsProblem[] = [];
+  // Each file keeps its own problems so that the report lists them in file order, not in the
+  // order the reads happened to finish.
+  const problemsByFile: DefinitionsProblem[][] = [];
   /** Reads and parses one file; `undefined` when it is optional and absent. */
   async function read<T>(file: string, required: boolean, parse: (text: string, file: string) => T): Promise<T | undefined> {
+    const problems: DefinitionsProblem[] = [];
+    problemsByFile.push(problems);
     let text: string;
     try {
       text = await readFile(file, "utf8");
@@ -85,6 +89,7 @@ export async function readDefinitions(location: DefinitionsLocation): Promise<De
     read(location.englishExamples ?? path.join(dir, "examples.intl-en.json"), location.englishExamples !== undefined, parseExampleDefinitions),
     read(location.englishErrors ?? path.join(dir, "errors.intl-en.json"), location.englishErrors !== undefined, parseEnglishErrors),
   ]);
+  const problems = problemsByFile.flat();
   if (problems.length > 0 || api === undefined) throw new DefinitionsError(problems);
   return { api, examples, errors, english: { api: englishApi, examples: englishExamples, errors: englishErrors } };
 }
