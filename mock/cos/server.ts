@@ -263,7 +263,11 @@ export async function startCosServer(options: CosServerOptions = {}): Promise<Ru
       if (at >= pieceStart && at < pieceEnd && fault) {
         const before = piece.subarray(0, at - pieceStart);
         if (fault.kind === "drop") {
-          if (before.length) await write(res, before, entry);
+          // The headers and the bytes before the offset reach the client, then the connection is cut.
+          entry.bytesSent += before.length;
+          if (before.length === 0) res.flushHeaders();
+          await new Promise<void>((resolve) => (before.length ? res.write(before, () => resolve()) : resolve()));
+          await new Promise((resolve) => setTimeout(resolve, 5));
           res.socket?.destroy();
           return;
         }
@@ -279,8 +283,9 @@ export async function startCosServer(options: CosServerOptions = {}): Promise<Ru
           continue;
         }
         if (fault.kind === "corrupt") {
-          piece = Buffer.from(piece);
-          piece[at - pieceStart] ^= 0xff;
+          const copy = Buffer.from(piece);
+          copy[at - pieceStart] = copy[at - pieceStart]! ^ 0xff;
+          piece = copy;
         }
       }
       await write(res, piece, entry);
