@@ -223,6 +223,15 @@ describe("downloadFile", () => {
     expect(existsSync(`${target}.part.json`)).toBe(true);
   });
 
+  it("downloads a several-hundred-MiB file with its CRC-64 verified (throughput: npm run bench:download)", async () => {
+    const size = 320 * MiB;
+    const { key, target, url } = object(size);
+    const result = await downloadFile({ url, target, expectedSize: size });
+    expect(result).toMatchObject({ size, crcVerified: true, crc64: (await cos.crc(key)).toString(), bytesFetched: size, attempts: 1 });
+    expect((await stat(target)).size).toBe(size);
+    await rm(target);
+  });
+
   it("gives up after maxAttempts when every attempt is cut", async () => {
     const { target, url } = object(MiB, { faults: [{ kind: "drop", atByte: 0, times: Number.POSITIVE_INFINITY }] });
     await expect(downloadFile({ url, target, expectedSize: MiB, maxAttempts: 3, backoff: noWait })).rejects.toThrow(/gave up after 3 failed attempts/);
