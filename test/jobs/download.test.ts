@@ -205,6 +205,16 @@ describe("downloadFile", () => {
     expect(result.bytesFetched).toBe(size);
   });
 
+  it("ends an attempt at its deadline even while bytes trickle in, and resumes", async () => {
+    const size = 2 * MiB;
+    const { key, target, url } = object(size, { faults: [{ kind: "stall", atByte: MiB, ms: 1_500 }] });
+    const events: DownloadEvent[] = [];
+    const result = await downloadFile({ url, target, expectedSize: size, stallMs: 10_000, attemptTimeoutMs: 400, backoff: noWait, onProgress: (e) => events.push(e) });
+    expect(events.find((e) => e.type === "retry")).toMatchObject({ error: "the attempt ran past its 0.4 s deadline" });
+    expect(cos.log.filter((r) => r.key === key).map((r) => r.status)).toEqual([200, 206]);
+    expect(result.bytesFetched).toBe(size);
+  });
+
   it("keeps the partial file when the caller aborts, for a later resume", async () => {
     const size = 4 * MiB;
     const { target, url } = object(size, { faults: [{ kind: "stall", atByte: 2 * MiB }] });
@@ -230,6 +240,27 @@ describe("downloadFile", () => {
     expect(result).toMatchObject({ size, crcVerified: true, crc64: (await cos.crc(key)).toString(), bytesFetched: size, attempts: 1 });
     expect((await stat(target)).size).toBe(size);
     await rm(target);
+  });
+
+  it("downloads an empty object", async () => {
+    const { key, target, url } = object(0);
+    const result = await downloadFile({ url, target, expectedSize: 0 });
+    expect(result).toMatchObject({ size: 0, crcVerified: true, crc64: (await cos.crc(key)).toString(), sha256: sha256(new Uint8Array()) });
+    expect((await stat(target)).size).toBe(0);
+  });
+
+  it("retries a 5xx answer and resumes; does not retry a 404", async () => {
+    const size = 2 * MiB;
+    const { key, target, url } = object(size, { faults: [{ kind: "drop", atByte: MiB }] });
+    let calls = 0;
+    // A fetch that answers 503 once, after the cut: the download goes on from where it was.
+    const flaky: typeof fetch = async (input, init) => (++calls === 2 ? new Response("busy", { status: 503 }) : fetch(input, init));
+    const result = await downloadFile({ url, target, expectedSize: size, fetch: flaky, backoff: noWait });
+    expect(result.attempts).toBe(3);
+    expect(result.bytesFetched).toBe(size);
+    expect((await readFile(target)).equals(bytesOf(cos.content(key)))).toBe(true);
+    const missing = cos.presign("backups/never-put.tar");
+    await expect(downloadFile({ url: missing, target: path.join(dir, "never.tar"), expectedSize: 1, backoff: noWait })).rejects.toThrow(/answered HTTP 404 \(NoSuchKey/);
   });
 
   it("gives up after maxAttempts when every attempt is cut", async () => {
