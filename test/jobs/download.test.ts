@@ -2,11 +2,13 @@
  * downloadFile against the COS emulator on loopback: resume after a cut (bytes fetched), a refreshed
  * URL, a corrupted byte, an endless body, an object replaced between attempts, a stall.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadFile, isExpired, type DownloadEvent } from "../../jobs/backup/download.js";
 import { ChecksumMismatchError, DownloadError, SizeMismatchError, UrlExpiredError } from "../../jobs/backup/errors.js";
@@ -78,6 +80,29 @@ describe("downloadFile", () => {
     expect(second.bytesFetched).toBe(size - kept);
     expect(second.bytesFetched / size).toBeLessThan(0.15);
     expect(second.crcVerified).toBe(true);
+    expect((await readFile(target)).equals(bytesOf(cos.content(key)))).toBe(true);
+  });
+
+  it("resumes after the downloading process was killed (SIGKILL) mid-way", async () => {
+    const size = 12 * MiB;
+    const { key, target, url } = object(size, { faults: [{ kind: "stall", atByte: 8 * MiB }] });
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./download-child.ts", import.meta.url)), url, target, String(size)], { stdio: "ignore" });
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      // Until the child has written (at least) the first 7 MiB; it then waits on the stalled server.
+      for (let waited = 0; ((await stat(`${target}.part`).catch(() => undefined))?.size ?? 0) < 7 * MiB; waited += 50) {
+        if (waited > 30_000) throw new Error("the child did not get going");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      child.kill("SIGKILL");
+      await exited;
+    }
+    const kept = (await stat(`${target}.part`)).size;
+    const result = await downloadFile({ url, target, expectedSize: size });
+    expect(result.resumedFrom).toBe(kept);
+    expect(result.bytesFetched).toBe(size - kept);
+    expect(result.crcVerified).toBe(true);
     expect((await readFile(target)).equals(bytesOf(cos.content(key)))).toBe(true);
   });
 
