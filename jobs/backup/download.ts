@@ -166,9 +166,10 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   };
 
   try {
-    if (isExpired(url, now())) await refreshUrl("the URL's signature has expired (q-sign-time)");
     for (;;) {
       options.signal?.throwIfAborted();
+      // Checked before every attempt: a long download or a long backoff can outlive the URL's window.
+      if (isExpired(url, now())) await refreshUrl("the URL's signature has expired (q-sign-time)");
       attempts++;
       if (written > 0 && !state) {
         // Nothing to validate a range with (the server sent neither ETag nor Last-Modified): from byte 0.

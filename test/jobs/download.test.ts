@@ -149,6 +149,25 @@ describe("downloadFile", () => {
     expect(result.bytesFetched).toBe(size);
   });
 
+  it("gets a fresh URL before a retry when the window ended during the backoff", async () => {
+    const size = 2 * MiB;
+    const { key, target } = object(size, { faults: [{ kind: "drop", atByte: MiB }] });
+    const url = cos.presign(key, { expiresSeconds: 60 });
+    let jobClock = clock;
+    let asked = 0;
+    const result = await downloadFile({
+      url,
+      target,
+      expectedSize: size,
+      now: () => jobClock,
+      backoff: () => ((jobClock += 120_000), 0),
+      getFreshUrl: async () => (asked++, cos.presign(key)),
+    });
+    expect(asked).toBe(1);
+    expect(cos.log.filter((r) => r.key === key).map((r) => r.status)).toEqual([200, 206]); // no 403 asked for
+    expect(result.urlRefreshes).toBe(1);
+  });
+
   it("gives up with UrlExpiredError when fresh URLs keep being refused", async () => {
     const { key, target } = object(MiB);
     const bad = cos.presign(key).replace(/q-signature=[0-9a-f]+/, "q-signature=" + "0".repeat(40));
