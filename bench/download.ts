@@ -3,7 +3,8 @@
  * emulator on loopback, with and without the CRC-64, side by side in one run:
  *
  *   - floor: fetch + write to the file, nothing else (what any downloader pays);
- *   - floor + SHA-256, floor + CRC-64, floor + both: the cost of each hash alone;
+ *   - floor + SHA-256, floor + CRC-64, floor + both: the cost of each hash alone; + fsync: the
+ *     cost of making the file durable (downloadFile does it before the rename);
  *   - downloadFile: the job's download (CRC-64 verified against x-cos-hash-crc64ecma, SHA-256,
  *     size enforced, sidecar, fsync, atomic rename);
  *   - resume of a 90 % partial file: what downloadFile pays to re-read the bytes on disk into both
@@ -63,7 +64,7 @@ async function measure(): Promise<void> {
 }
 
 /** fetch + write, feeding each chunk to the given hashes: the floor and its hashed variants. */
-async function floor(url: string, file: string, hashes: { sha?: boolean; crc?: boolean }): Promise<string> {
+async function floor(url: string, file: string, hashes: { sha?: boolean; crc?: boolean; fsync?: boolean }): Promise<string> {
   const sha = hashes.sha ? createHash("sha256") : undefined;
   const crc = hashes.crc ? await createCrc64() : undefined;
   const response = await fetch(url);
@@ -86,6 +87,7 @@ async function floor(url: string, file: string, hashes: { sha?: boolean; crc?: b
     }
     if (pendingBytes) position += (await handle.write(Buffer.concat(pending, pendingBytes), 0, pendingBytes, position)).bytesWritten;
     if (position !== SIZE) throw new Error(`floor received ${position} bytes`);
+    if (hashes.fsync) await handle.sync();
   } finally {
     await handle.close();
   }
@@ -104,6 +106,7 @@ async function run(url: string, crc: string, dir: string): Promise<void> {
       },
     },
     { name: "floor + CRC-64 + SHA-256", run: () => floor(url, target, { sha: true, crc: true }) },
+    { name: "floor + CRC-64 + SHA-256 + fsync", run: () => floor(url, target, { sha: true, crc: true, fsync: true }) },
     {
       name: "downloadFile (CRC-64 verified + SHA-256)",
       run: async () => {
