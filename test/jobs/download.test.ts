@@ -127,32 +127,16 @@ describe("downloadFile", () => {
     expect(cos.log.filter((r) => r.key === key).map((r) => r.status)).toEqual([200]);
   });
 
-  it("gets a fresh URL when the server answers 403 (expired while the download was cut)", async () => {
+  // The URL's 60 s window ends while the first attempt is cut (the clock moves 120 s in the backoff).
+  // When the job's clock sees it, the URL is refreshed before asking; when only the server's does, the 403 tells.
+  it.each([
+    { seen: "by the server only: the 403 asks for a fresh URL", moves: "server", statuses: [200, 403, 206] },
+    { seen: "by the job's clock: a fresh URL before the retry, no 403", moves: "job", statuses: [200, 206] },
+  ] as const)("gets a fresh URL when the window ended during a cut, seen $seen", async ({ moves, statuses }) => {
     const size = 4 * MiB;
     const { key, target } = object(size, { faults: [{ kind: "drop", atByte: 2 * MiB }] });
     const url = cos.presign(key, { expiresSeconds: 60 });
     const saved = clock;
-    let asked = 0;
-    const result = await downloadFile({
-      url,
-      target,
-      expectedSize: size,
-      // The clock moves past the URL's window while the first attempt is cut.
-      backoff: () => ((clock = saved + 120_000), 0),
-      now: () => saved, // the job's own clock does not see it: only the 403 tells
-      getFreshUrl: async () => (asked++, cos.presign(key)),
-    });
-    clock = saved;
-    expect(asked).toBe(1);
-    const statuses = cos.log.filter((r) => r.key === key).map((r) => r.status);
-    expect(statuses).toEqual([200, 403, 206]);
-    expect(result.bytesFetched).toBe(size);
-  });
-
-  it("gets a fresh URL before a retry when the window ended during the backoff", async () => {
-    const size = 2 * MiB;
-    const { key, target } = object(size, { faults: [{ kind: "drop", atByte: MiB }] });
-    const url = cos.presign(key, { expiresSeconds: 60 });
     let jobClock = clock;
     let asked = 0;
     const result = await downloadFile({
@@ -160,12 +144,13 @@ describe("downloadFile", () => {
       target,
       expectedSize: size,
       now: () => jobClock,
-      backoff: () => ((jobClock += 120_000), 0),
+      backoff: () => (moves === "server" ? (clock = saved + 120_000) : (jobClock = saved + 120_000), 0),
       getFreshUrl: async () => (asked++, cos.presign(key)),
     });
+    clock = saved;
     expect(asked).toBe(1);
-    expect(cos.log.filter((r) => r.key === key).map((r) => r.status)).toEqual([200, 206]); // no 403 asked for
-    expect(result.urlRefreshes).toBe(1);
+    expect(cos.log.filter((r) => r.key === key).map((r) => r.status)).toEqual(statuses);
+    expect(result).toMatchObject({ urlRefreshes: 1, bytesFetched: size });
   });
 
   it("gives up with UrlExpiredError when fresh URLs keep being refused", async () => {
