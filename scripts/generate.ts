@@ -5,13 +5,13 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { checkSpec } from "./check.js";
-import { findNameClashes } from "./check-emitted.js";
-import { emitService, TEMPLATE_FILES, type Templates } from "./emit.js";
-import { loadSpec, type LoadedSpec } from "./load.js";
-import { buildModel, type ServiceModel } from "./model.js";
-import { SpecError, type SpecProblem } from "./problems.js";
-import { packageRoot } from "./package-root.js";
+import { checkSpec } from "./check/check-spec.js";
+import { findNameClashes } from "./check/emitted-names.js";
+import { emitService, TEMPLATE_FILES, type Templates } from "./emit/emit-service.js";
+import { loadSpec, type LoadedSpec } from "./spec/load.js";
+import { buildModel, type ServiceModel } from "./model/service-model.js";
+import { SpecError, type SpecProblem } from "./spec/problems.js";
+import { packageRoot } from "./lib/package-root.js";
 import { findStaleFiles, writeAtomically } from "./write.js";
 import { reviewMarkers } from "./verify/review-markers.js";
 

@@ -5,10 +5,10 @@
  * the stage that imports the generator's stages.
  */
 import path from "node:path";
-import { checkSpec } from "../check.js";
-import { parseSpec, type LoadedSpec } from "../load.js";
-import { buildModel, type ServiceModel } from "../model.js";
-import { SpecError, type SpecProblem } from "../problems.js";
+import { checkSpec } from "../check/check-spec.js";
+import { parseSpec, type LoadedSpec } from "../spec/load.js";
+import { buildModel, type ServiceModel } from "../model/service-model.js";
+import { SpecError, type SpecProblem } from "../spec/problems.js";
 import { isObject, type Json } from "./util.js";
 
 export interface SpecText {

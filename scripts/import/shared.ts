@@ -3,8 +3,8 @@
  * (JSON values, pointers, reading JSON text with positions, the error for bad definitions). It
  * imports nothing from either stage.
  */
-import { isObject, resolveRef } from "../check.js";
-import { joinPointer, splitPointer } from "../load.js";
+import { isObject, resolveRef } from "../check/check-spec.js";
+import { joinPointer, splitPointer } from "../spec/load.js";
 
 export { isObject, joinPointer, resolveRef, splitPointer };
 
