@@ -3,8 +3,8 @@
  * the position of the offending node. Later stages may then assume a well-formed spec.
  */
 import path from "node:path";
+import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 import type { LoadedSpec } from "../spec/load.js";
-import { joinPointer } from "../spec/load.js";
 import { parseEndpoint } from "../../runtime/endpoints.js";
 import { checkValidatedSchemas } from "./validated-schemas.js";
 import { checkStructure } from "./structure.js";
@@ -13,12 +13,6 @@ import { checkInt64 } from "../model/int64.js";
 import { actionMethodName, enumName, enumTarget } from "../model/names.js";
 import { SpecError, type SpecProblem } from "../spec/problems.js";
 import { identifierProblem } from "../emit/spec-text.js";
-import { isObject, resolveRef } from "../lib/utils.js";
-
-// Kept for modules written against check.ts; new code imports them from spec-values.ts.
-export { isObject, resolveRef };
-
-type Json = Record<string, unknown>;
 
 const ACTION = /^[A-Z][A-Za-z0-9]*$/;
 const SERVICE = /^[a-z][a-z0-9]*$/;

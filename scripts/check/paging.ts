@@ -4,11 +4,9 @@
  * Everything the emitted `paginate<Action>` and `waitFor…` methods rely on is verified here and each
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
-import { isObject, resolveRef } from "../lib/utils.js";
-import { joinPointer } from "../spec/load.js";
+import { deref, isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 import { memberNameProblem } from "../emit/spec-text.js";
 
-type Json = Record<string, unknown>;
 type Report = (pointer: string, message: string) => void;
 
 export const PAGINATION = "x-tc-pagination";
@@ -247,12 +245,6 @@ function propertyOf(root: Json, schema: Json, name: string): Json | undefined {
   const properties = schema["properties"];
   const property = isObject(properties) && Object.hasOwn(properties, name) ? deref(root, properties[name]) : undefined;
   return isObject(property) ? property : undefined;
-}
-
-function deref(root: Json, node: unknown): unknown {
-  let current = node;
-  for (let hops = 0; isObject(current) && typeof current["$ref"] === "string" && hops < 32; hops++) current = resolveRef(root, current["$ref"]);
-  return current;
 }
 
 function hasType(schema: Json | undefined, type: string): boolean {

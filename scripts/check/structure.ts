@@ -9,11 +9,9 @@
  * an operation's `operationId`, …) are "owned" here and checked by check.ts and check-paging.ts;
  * schemas are checked by check-schemas.ts, which this module calls at every place a schema is.
  */
-import { isObject } from "../lib/utils.js";
 import { checkSchemaAt } from "./validated-schemas.js";
-import { joinPointer } from "../spec/load.js";
+import { isObject, joinPointer, type Json } from "../lib/utils.js";
 
-type Json = Record<string, unknown>;
 type Report = (pointer: string, message: string) => void;
 
 /** What a value must be. `owned`: checked elsewhere; `schema`: a JSON Schema (check-schemas.ts). */

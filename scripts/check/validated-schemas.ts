@@ -3,11 +3,9 @@
  * generator implements (scripts/validators.ts) or a pure annotation. Anything else is reported with
  * its position, so that no rule of the spec is silently left unenforced.
  */
-import { isObject, resolveRef } from "../lib/utils.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "../model/field-patterns.js";
-import { joinPointer } from "../spec/load.js";
+import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 
-type Json = Record<string, unknown>;
 type Report = (pointer: string, message: string) => void;
 
 /** Keywords the generated validators enforce. */

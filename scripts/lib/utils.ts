@@ -44,8 +44,8 @@ export function deref(root: Json, node: unknown): unknown {
 /** The prefix of a component schema's `$ref`. */
 export const SCHEMA_REF_PREFIX = "#/components/schemas/";
 
-/** The schema name a `#/components/schemas/<Name>` reference points at (`~0`, `~1` decoded), else undefined. */
-export function schemaRefName(ref: unknown): string | undefined {
+/** The schema name a `#/components/schemas/<Name>` reference (a string) points at (`~0`, `~1` decoded), else undefined. */
+export function schemaNameOfRef(ref: unknown): string | undefined {
   return typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX) ? decodePointerSegment(ref.slice(SCHEMA_REF_PREFIX.length)) : undefined;
 }
 
@@ -78,4 +78,20 @@ export function pointerTo(base: string, ...segments: (string | number)[]): strin
 /** Code-point order, independent of the machine's locale, so output is stable byte for byte. */
 export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `#/components/schemas/<name>`. */
+export function schemaRef(name: string): string {
+  return `${SCHEMA_REF_PREFIX}${name}`;
+}
+
+/** Structural equality of JSON values (BigInts by value): mapping key order does not matter, list order does. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (!isObject(a) || !isObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && jsonEqual(a[key], b[key]));
 }

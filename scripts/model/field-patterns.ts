@@ -8,10 +8,7 @@
  * Parsed and checked here against the schema: the check stage reports problems, the emit stage
  * writes each rule out as code (scripts/validators.ts).
  */
-import { isObject, resolveRef } from "../lib/utils.js";
-import { joinPointer, splitPointer } from "../spec/load.js";
-
-type Json = Record<string, unknown>;
+import { deref, isObject, joinPointer, resolveRef, splitPointer, type Json } from "../lib/utils.js";
 
 export const FIELD_PATTERNS = "x-tc-field-patterns";
 
@@ -95,28 +92,23 @@ export function parseFieldPatterns(
 
 /** The schema a path of member names (and `*` for items) leads to, following `$ref`s; undefined when undeclared. */
 function schemaAt(root: Json, schema: Json, path: readonly string[]): Json | undefined {
-  let current: Json | undefined = deref(root, schema);
+  let current: Json | undefined = derefSchema(root, schema);
   for (const segment of path) {
     if (current === undefined) return undefined;
     if (segment === "*") {
-      current = typeIncludes(current, "array") && isObject(current["items"]) ? deref(root, current["items"]) : undefined;
+      current = typeIncludes(current, "array") && isObject(current["items"]) ? derefSchema(root, current["items"]) : undefined;
     } else {
       const properties = current["properties"];
-      current = isObject(properties) && Object.hasOwn(properties, segment) && isObject(properties[segment]) ? deref(root, properties[segment] as Json) : undefined;
+      current = isObject(properties) && Object.hasOwn(properties, segment) && isObject(properties[segment]) ? derefSchema(root, properties[segment] as Json) : undefined;
     }
   }
   return current;
 }
 
-function deref(root: Json, schema: Json): Json | undefined {
-  let current = schema;
-  // A chain of plain $refs; the check stage has verified each resolves.
-  for (let hops = 0; typeof current["$ref"] === "string" && hops < 32; hops++) {
-    const target = resolveRef(root, current["$ref"]);
-    if (!isObject(target)) return undefined;
-    current = target;
-  }
-  return current;
+/** The schema a chain of plain `$ref`s ends at; the check stage has verified each resolves. */
+function derefSchema(root: Json, schema: Json): Json | undefined {
+  const target = deref(root, schema);
+  return isObject(target) ? target : undefined;
 }
 
 function typeIncludes(schema: Json, type: string): boolean {

@@ -9,16 +9,15 @@
  * the TypeScript type (openapi-typescript's `transform`, stage 4), and the validators' checks and the
  * plans emitted into `service.ts` and `mock.ts` (stage 4).
  */
+import { isObject, joinPointer, type Json } from "../lib/utils.js";
 import ts from "typescript";
 import type { Int64Plan, Int64Plans } from "../../runtime/int64.js";
-import { joinPointer } from "../spec/load.js";
 import type { ServiceModel } from "./service-model.js";
 import { jsonText, numberLiteral } from "../emit/spec-text.js";
 import type { Stmt } from "../emit/validators/code.js";
 
 export const INT64 = "x-tc-int64";
 
-type Json = Record<string, unknown>;
 type Report = (pointer: string, message: string) => void;
 
 /** Keywords a marked schema may hold besides annotations: what its checks implement. */
@@ -55,10 +54,6 @@ function checkMarked(schema: Json, pointer: string, report: Report): void {
       report(`${pointer}/${bound}`, `"${bound}" of an "${INT64}" member must be an integer within ±(2^53 − 1), got ${jsonText(value)}`);
     }
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function isAnnotation(key: string): boolean {

@@ -2,13 +2,10 @@
  * Part of stage 3, model: the paginators (`x-tc-pagination`) and waiters (`x-tc-waiters`) reduced to
  * what the client template emits, names decided here. Pure; assumes `checkPaging` passed.
  */
-import { isObject, resolveRef } from "../lib/utils.js";
 import { PAGINATION, WAITERS } from "../check/paging.js";
-import { joinPointer } from "../spec/load.js";
+import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";
 import { stringLiteral } from "../emit/spec-text.js";
-
-type Json = Record<string, unknown>;
 
 /** The parts of an action the paging models need (a subset of ActionModel). */
 interface PagedAction {

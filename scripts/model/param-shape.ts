@@ -2,7 +2,7 @@
  * The types a request schema gives its parameters, reduced to what rebuilding GET parameters needs
  * (on the wire every value is a string): see `ParamShape` in runtime/wire.ts. Pure.
  */
-import { isObject, resolveRef } from "../lib/utils.js";
+import { deref, isObject } from "../lib/utils.js";
 
 export type ParamShape = "string" | "integer" | "number" | "boolean" | "any" | { object: Record<string, ParamShape> } | { array: ParamShape };
 
@@ -10,8 +10,7 @@ export type ParamShape = "string" | "integer" | "number" | "boolean" | "any" | {
 const MAX_SHAPE_DEPTH = 8;
 
 export function paramShape(root: Record<string, unknown>, schema: unknown, depth = 0): ParamShape {
-  let node = schema;
-  for (let hops = 0; isObject(node) && typeof node["$ref"] === "string" && hops < 32; hops++) node = resolveRef(root, node["$ref"]);
+  const node = deref(root, schema);
   if (!isObject(node) || depth > MAX_SHAPE_DEPTH) return "any";
   // An x-tc-int64 member stays the decimal string it is on the wire (scripts/int64.ts).
   if (node["x-tc-int64"] === true) return "string";

@@ -2,10 +2,10 @@
  * Stage 3, model: the checked spec reduced to exactly what the templates need, with names decided
  * once here. Pure; assumes `checkSpec` passed.
  */
-import { isObject } from "../lib/utils.js";
 import { paramShape, type ParamShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./paging.js";
-import { joinPointer, type LoadedSpec } from "../spec/load.js";
+import { isObject, joinPointer, type Json } from "../lib/utils.js";
+import { type LoadedSpec } from "../spec/load.js";
 import {
   actionMethodName, enumName, enumTarget, errorCodeTypeName, errorGuardName, errorTypeName, NameOrigins, serviceNames, standardSchemaName, validatorName,
   type ServiceNames,
@@ -84,8 +84,6 @@ export interface ServiceModel extends PagingModel {
   /** The spec node each generated name comes from. */
   readonly origins: NameOrigins;
 }
-
-type Json = Record<string, unknown>;
 
 export function buildModel(spec: LoadedSpec): ServiceModel {
   const root = spec.value as Json;

@@ -11,6 +11,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { splitPointer } from "../lib/utils.js";
 import { SpecError, type SpecProblem } from "./problems.js";
 
 export interface LoadedSpec {
@@ -368,21 +369,6 @@ function countNodes(root: Node | null): number {
     else if (isSeq(node)) for (const item of node.items) stack.push(item);
   }
   return count;
-}
-
-/** Splits an RFC 6901 JSON pointer into its unescaped segments. */
-export function splitPointer(pointer: string): string[] {
-  if (pointer === "" || pointer === "#") return [];
-  return pointer
-    .replace(/^#/, "")
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-/** Joins segments into an RFC 6901 JSON pointer. */
-export function joinPointer(...segments: (string | number)[]): string {
-  return segments.map((s) => "/" + String(s).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
 }
 
 function firstLine(message: string): string {

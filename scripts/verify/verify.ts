@@ -8,7 +8,7 @@ import { buildSpec } from "../import/build-spec.js";
 import { CONSTRAINT_KINDS, CONTRACT_KINDS, compareSpecs, type DifferenceKind } from "../import/compare.js";
 import { applyDeclarations, findDeclarations, VERIFY_KEY } from "../import/declarations.js";
 import type { Definitions } from "../import/definitions.js";
-import type { Json } from "../import/shared.js";
+import { type Json } from "../lib/utils.js";
 import type { LoadedSpec } from "../spec/load.js";
 import type { SpecProblem } from "../spec/problems.js";
 

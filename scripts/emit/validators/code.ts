@@ -2,6 +2,7 @@
  * The small pieces scripts/validators.ts writes code with: statements, places in the validated value,
  * local names. Pure text; Prettier lays the result out. Spec text goes through scripts/spec-text.ts.
  */
+import { joinPointer } from "../../lib/utils.js";
 import { RESERVED_WORDS, stringLiteral } from "../spec-text.js";
 
 /**
@@ -70,7 +71,7 @@ export class Place {
     let text = "";
     for (const segment of this.segments) {
       if ("name" in segment) {
-        text += `/${segment.name.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        text += joinPointer(segment.name);
         continue;
       }
       parts.push(stringLiteral(`${text}/`), "index" in segment ? segment.index : `pointerSegment(${segment.key})`);

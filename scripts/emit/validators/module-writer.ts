@@ -14,7 +14,7 @@
  * is reported, so that valid input costs no string building. `depth` counts the members and items
  * entered through a `$ref`.
  */
-import { isObject } from "../../lib/utils.js";
+import { isObject, type Json } from "../../lib/utils.js";
 import { FIELD_PATTERNS, parseFieldPatterns } from "../../model/field-patterns.js";
 import { INT64, int64Checks } from "../../model/int64.js";
 import type { ServiceModel } from "../../model/service-model.js";
@@ -22,7 +22,6 @@ import { standardSchemaName, validatorName } from "../../model/names.js";
 import { commentText, jsonText, memberAccess, numberLiteral, regexLiteral, stringLiteral, valueLiteral } from "../spec-text.js";
 import { constantName, identifierPart, Locals, negate, Place, plural, render, RUNTIME_NAMES, wrap, type Stmt } from "./code.js";
 
-type Json = Record<string, unknown>;
 type Mode = "as written" | "open";
 
 export interface CheckFunctionModel {
