@@ -9,7 +9,7 @@ import { parseEndpoint } from "../../runtime/endpoints.js";
 import { checkValidatedSchemas } from "./validated-schemas.js";
 import { checkStructure } from "./structure.js";
 import { checkPaging } from "./paging.js";
-import { checkInt64 } from "../model/int64.js";
+import { checkInt64 } from "./int64.js";
 import { actionMethodName, enumName, enumTarget } from "../model/names.js";
 import { SpecError, type SpecProblem } from "../spec/problems.js";
 import { identifierProblem } from "../emit/spec-text.js";

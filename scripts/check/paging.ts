@@ -5,12 +5,11 @@
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
 import { deref, isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
+import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import { memberNameProblem } from "../emit/spec-text.js";
 
 type Report = (pointer: string, message: string) => void;
 
-export const PAGINATION = "x-tc-pagination";
-export const WAITERS = "x-tc-waiters";
 const PAGINATION_MEMBERS = ["limit", "offset", "offsetUnit", "items", "total"];
 const WAITER_MEMBERS = ["method", "action", "summary", "description", "request", "keys", "items", "key", "status", "success", "failure"];
 const WAITER_METHOD = /^waitFor[A-Z][A-Za-z0-9]*$/;

@@ -3,42 +3,11 @@
  * generator implements (scripts/validators.ts) or a pure annotation. Anything else is reported with
  * its position, so that no rule of the spec is silently left unenforced.
  */
-import { FIELD_PATTERNS, parseFieldPatterns } from "../model/field-patterns.js";
+import { parseFieldPatterns } from "../model/field-patterns.js";
+import { ANNOTATION_KEYWORDS, FIELD_PATTERNS, VALIDATED_KEYWORDS } from "../spec/keywords.js";
 import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 
 type Report = (pointer: string, message: string) => void;
-
-/** Keywords the generated validators enforce. */
-export const VALIDATED_KEYWORDS = new Set([
-  "type", "nullable", "enum", "const",
-  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-  "minLength", "maxLength", "pattern",
-  "items", "minItems", "maxItems",
-  "required", "properties", "additionalProperties",
-  "$ref", "allOf", "anyOf", "oneOf",
-  FIELD_PATTERNS,
-]);
-
-/**
- * Keywords that describe without constraining, with the kind of value each takes (openapi-typescript
- * writes several into TSDoc). `format` is an annotation in JSON Schema 2020-12 unless a vocabulary
- * asserts it; `discriminator` only tells tools which `oneOf` branch to try first.
- */
-const ANNOTATIONS: Readonly<Record<string, "string" | "boolean" | "list" | "any" | "mapping">> = {
-  title: "string",
-  description: "string",
-  $comment: "string",
-  format: "string",
-  deprecated: "boolean",
-  readOnly: "boolean",
-  writeOnly: "boolean",
-  examples: "list",
-  example: "any",
-  default: "any",
-  discriminator: "mapping",
-  externalDocs: "mapping",
-  xml: "mapping",
-};
 
 const TYPES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
 
@@ -101,7 +70,7 @@ function checkSchema(root: Json, schema: unknown, at: string, report: Report): v
   for (const [keyword, value] of Object.entries(schema)) {
     const here = `${at}${joinPointer(keyword)}`;
     if (keyword.startsWith("x-") && keyword !== FIELD_PATTERNS) continue;
-    if (Object.hasOwn(ANNOTATIONS, keyword)) {
+    if (Object.hasOwn(ANNOTATION_KEYWORDS, keyword)) {
       checkAnnotation(root, keyword, value, here, report);
       continue;
     }
@@ -216,7 +185,7 @@ function checkKeyword(root: Json, schema: Json, keyword: string, value: unknown,
 
 /** An annotation must hold the kind of value it is defined with (openapi-typescript writes several into TSDoc). */
 function checkAnnotation(root: Json, keyword: string, value: unknown, at: string, report: Report): void {
-  const kind = ANNOTATIONS[keyword]!;
+  const kind = ANNOTATION_KEYWORDS[keyword]!;
   if (kind === "any") return;
   if (kind === "string" || kind === "boolean") {
     if (typeof value !== kind) report(at, `"${keyword}" must be a ${kind === "string" ? "string" : "boolean (true or false)"}`);

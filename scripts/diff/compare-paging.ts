@@ -7,12 +7,11 @@ import type { RawChange } from "./change.js";
 import { commonActions } from "./compare-actions.js";
 import type { InventoryPair } from "./inventory.js";
 import { byCodePoint, isObject, type Json, jsonEqual, pointerTo } from "../lib/utils.js";
+import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import { show, unionKeys } from "./util.js";
 
 type Emit = (change: RawChange) => void;
 
-const PAGINATION = "x-tc-pagination";
-const WAITERS = "x-tc-waiters";
 const WAITER_DOCS = new Set(["summary", "description"]);
 
 export function comparePaging(pair: InventoryPair, emit: Emit): void {

@@ -9,8 +9,8 @@
  * writes each rule out as code (scripts/validators.ts).
  */
 import { deref, isObject, joinPointer, resolveRef, splitPointer, type Json } from "../lib/utils.js";
+import { FIELD_PATTERNS } from "../spec/keywords.js";
 
-export const FIELD_PATTERNS = "x-tc-field-patterns";
 
 export interface FieldPatternRule {
   /** Member names from the object to the checked strings; `"*"` is every item of an array. */

@@ -2,7 +2,7 @@
  * Part of stage 3, model: the paginators (`x-tc-pagination`) and waiters (`x-tc-waiters`) reduced to
  * what the client template emits, names decided here. Pure; assumes `checkPaging` passed.
  */
-import { PAGINATION, WAITERS } from "../check/paging.js";
+import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";
 import { stringLiteral } from "../emit/spec-text.js";

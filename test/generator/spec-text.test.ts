@@ -3,19 +3,22 @@
  * are grepped for any other way, and each escaping function is property-tested on arbitrary text,
  * lone surrogates and line terminators included, by evaluating or tokenizing what it writes.
  */
+import { readdirSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { TEMPLATE_HELPERS } from "../../scripts/emit/emit-service.js";
+import { TEMPLATE_HELPERS } from "../../scripts/emit/template-helpers.js";
 import {
   commentText, identifier, identifierProblem, memberAccess, propertyKey, regexLiteral, stringLiteral, UncheckedSpecTextError, valueLiteral,
 } from "../../scripts/emit/spec-text.js";
 import { repoRoot } from "../helpers.js";
 
-/** Modules that write generated code (the emit stage and what builds code for it). */
-const EMITTERS = ["scripts/emit.ts", "scripts/validators.ts", "scripts/validator-code.ts", "scripts/model.ts", "scripts/model-paging.ts", "scripts/int64.ts"];
+/** Modules that write generated code: the emit stage (but the escaping itself, spec-text.ts) and the model, which builds code for it (item types). */
+const EMITTERS = (["scripts/emit", "scripts/model"] as const).flatMap((dir) =>
+  readdirSync(path.join(repoRoot, dir), { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".ts") && name !== "spec-text.ts").map((name) => `${dir}/${name}`).sort(),
+);
 
 /** Any UTF-16 text: lone surrogates, line terminators, quotes, `*\/`, `${`, `</script>`. */
 const anyText = fc.oneof(
@@ -85,7 +88,7 @@ describe("templates and emitters write spec text only through scripts/spec-text.
     for (const name of (await readdir(dir)).filter((f) => f.endsWith(".hbs"))) {
       for (const match of (await readFile(path.join(dir, name), "utf8")).matchAll(/\{\{code ([^}\s]+)\}\}/g)) passed.add(match[1]!);
     }
-    // Each of these is built in scripts/validators.ts or scripts/model-paging.ts with spec-text.ts.
+    // Each of these is built in scripts/emit/validators/ or scripts/model/paging.ts with spec-text.ts.
     expect([...passed].sort()).toEqual(["body", "comment", "declaration", "itemType", "keyType", "parameters", "validator"]);
   });
 });

@@ -15,8 +15,9 @@
  * entered through a `$ref`.
  */
 import { isObject, type Json } from "../../lib/utils.js";
-import { FIELD_PATTERNS, parseFieldPatterns } from "../../model/field-patterns.js";
-import { INT64, int64Checks } from "../../model/int64.js";
+import { parseFieldPatterns } from "../../model/field-patterns.js";
+import { int64Checks } from "./int64.js";
+import { CONSTRAINING_KEYWORDS, FIELD_PATTERNS, INT64 } from "../../spec/keywords.js";
 import type { ServiceModel } from "../../model/service-model.js";
 import { standardSchemaName, validatorName } from "../../model/names.js";
 import { commentText, jsonText, memberAccess, numberLiteral, regexLiteral, stringLiteral, valueLiteral } from "../spec-text.js";
@@ -596,15 +597,9 @@ function declaredTypes(schema: Json): string[] {
   return types;
 }
 
-const CONSTRAINING = new Set([
-  "type", "nullable", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
-  "maxLength", "pattern", "items", "minItems", "maxItems", "required", "properties", "additionalProperties", "$ref",
-  "allOf", "anyOf", "oneOf", FIELD_PATTERNS, INT64,
-]);
-
 /** Whether a schema constrains anything: annotations alone, or `additionalProperties: true`, do not. */
 function hasChecks(schema: Json): boolean {
-  return Object.keys(schema).some((key) => CONSTRAINING.has(key) && !(key === "additionalProperties" && schema[key] === true));
+  return Object.keys(schema).some((key) => CONSTRAINING_KEYWORDS.has(key) && !(key === "additionalProperties" && schema[key] === true));
 }
 
 /** The schema name of a schema that is only a `$ref` (annotations aside). */
