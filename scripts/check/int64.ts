@@ -12,10 +12,9 @@
  * Here: every `x-tc-int64` is `true`, on an integer schema using only the keywords its checks implement.
  */
 import { isObject, joinPointer, type Json } from "../lib/utils.js";
+import type { Report } from "../spec/problems.js";
 import { INT64 } from "../spec/keywords.js";
 import { jsonText } from "../emit/spec-text.js";
-
-type Report = (pointer: string, message: string) => void;
 
 /** Keywords a marked schema may hold besides annotations: what its checks implement. */
 const ALLOWED = new Set(["type", "nullable", "minimum", "maximum", INT64]);

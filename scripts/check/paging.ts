@@ -5,10 +5,9 @@
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
 import { deref, isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
+import type { Report } from "../spec/problems.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import { memberNameProblem } from "../emit/spec-text.js";
-
-type Report = (pointer: string, message: string) => void;
 
 const PAGINATION_MEMBERS = ["limit", "offset", "offsetUnit", "items", "total"];
 const WAITER_MEMBERS = ["method", "action", "summary", "description", "request", "keys", "items", "key", "status", "success", "failure"];

@@ -11,8 +11,7 @@
  */
 import { checkSchemaAt } from "./validated-schemas.js";
 import { isObject, joinPointer, type Json } from "../lib/utils.js";
-
-type Report = (pointer: string, message: string) => void;
+import type { Report } from "../spec/problems.js";
 
 /** What a value must be. `owned`: checked elsewhere; `schema`: a JSON Schema (check-schemas.ts). */
 type Shape = "string" | "boolean" | "any" | "schema" | "owned" | ListShape | MapShape | ObjectShape;

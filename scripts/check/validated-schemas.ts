@@ -6,8 +6,7 @@
 import { parseFieldPatterns } from "../model/field-patterns.js";
 import { ANNOTATION_KEYWORDS, FIELD_PATTERNS, VALIDATED_KEYWORDS } from "../spec/keywords.js";
 import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
-
-type Report = (pointer: string, message: string) => void;
+import type { Report } from "../spec/problems.js";
 
 const TYPES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
 

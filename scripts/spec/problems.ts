@@ -17,3 +17,6 @@ export class SpecError extends Error {
     super(problems.map(formatProblem).join("\n"));
   }
 }
+
+/** How a check reports a problem: at a JSON pointer into the spec, which the caller turns into a position. */
+export type Report = (pointer: string, message: string) => void;
