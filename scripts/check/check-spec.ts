@@ -5,6 +5,7 @@
  */
 import { isObject } from "../lib/utils.js";
 import type { LoadedSpec } from "../spec/load.js";
+import { indexOperations, type OperationIndex } from "../spec/operations.js";
 import { SpecError, type SpecProblem } from "../spec/problems.js";
 import { checkInt64 } from "./int64.js";
 import { checkPaths } from "./operations.js";
@@ -14,8 +15,11 @@ import { checkSchemas } from "./schemas.js";
 import { checkStructure } from "./structure.js";
 import { checkTopLevel } from "./top-level.js";
 
-/** Throws a SpecError listing every problem; returns normally for a spec the generator can use. */
-export function checkSpec(spec: LoadedSpec, filePath: string): void {
+/**
+ * Throws a SpecError listing every problem; for a spec the generator can use, returns its operation
+ * index (built once here, for the check and the later stages).
+ */
+export function checkSpec(spec: LoadedSpec, filePath: string): OperationIndex {
   const problems: SpecProblem[] = [];
   const report = (pointer: string, message: string) => {
     const { line, col } = spec.positionOf(pointer);
@@ -32,7 +36,9 @@ export function checkSpec(spec: LoadedSpec, filePath: string): void {
   checkRefs(root, "", root, report);
   checkSchemas(root, report);
   checkPaths(root, report);
-  checkPaging(root, report);
+  const operations = indexOperations(root);
+  checkPaging(root, operations, report);
   checkInt64(root, report);
   if (problems.length > 0) throw new SpecError(problems);
+  return operations;
 }

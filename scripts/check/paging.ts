@@ -5,6 +5,7 @@
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
 import { deref, isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
+import type { OperationIndex } from "../spec/operations.js";
 import type { Report } from "../spec/problems.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import { memberNameProblem } from "../emit/spec-text.js";
@@ -22,8 +23,8 @@ interface ActionParts {
   readonly response: Json | undefined;
 }
 
-export function checkPaging(root: Json, report: Report): void {
-  const actions = actionsOf(root);
+export function checkPaging(root: Json, operations: OperationIndex, report: Report): void {
+  const actions = actionsOf(operations);
   const methods = new Set([...actions.values()].map((a) => a.method));
   for (const [action, parts] of actions) {
     if (parts.operation[PAGINATION] === undefined) continue;
@@ -203,40 +204,12 @@ function checkWaiterItems(root: Json, waiter: Json, parts: ActionParts, at: stri
   }
 }
 
-function actionsOf(root: Json): Map<string, ActionParts> {
+function actionsOf(operations: OperationIndex): Map<string, ActionParts> {
   const actions = new Map<string, ActionParts>();
-  const paths = isObject(root["paths"]) ? root["paths"] : {};
-  for (const [route, item] of Object.entries(paths)) {
-    const operation = isObject(item) ? item["post"] : undefined;
-    const action = route.slice(1);
-    if (!isObject(operation) || action === "") continue;
-    actions.set(action, {
-      method: action[0]!.toLowerCase() + action.slice(1),
-      pointer: `${joinPointer("paths", route)}/post`,
-      operation,
-      request: requestSchemaOf(root, operation),
-      response: responseSchemaOf(root, operation),
-    });
+  for (const [action, entry] of operations) {
+    actions.set(action, { method: action[0]!.toLowerCase() + action.slice(1), pointer: entry.pointer, operation: entry.operation, request: entry.request, response: entry.response });
   }
   return actions;
-}
-
-function requestSchemaOf(root: Json, operation: Json): Json | undefined {
-  const body = operation["requestBody"];
-  const media = isObject(body) && isObject(body["content"]) ? (body["content"] as Json)["application/json"] : undefined;
-  const schema = deref(root, isObject(media) ? media["schema"] : undefined);
-  return isObject(schema) ? schema : undefined;
-}
-
-function responseSchemaOf(root: Json, operation: Json): Json | undefined {
-  const ok = isObject(operation["responses"]) ? (operation["responses"] as Json)["200"] : undefined;
-  const content = isObject(ok) ? ok["content"] : undefined;
-  const media = isObject(content) ? content["application/json"] : undefined;
-  const envelope = isObject(media) && isObject(media["schema"]) ? (media["schema"] as Json)["properties"] : undefined;
-  const response = isObject(envelope) ? envelope["Response"] : undefined;
-  const anyOf = isObject(response) ? response["anyOf"] : undefined;
-  const success = deref(root, Array.isArray(anyOf) ? anyOf[0] : undefined);
-  return isObject(success) ? success : undefined;
 }
 
 function propertyOf(root: Json, schema: Json, name: string): Json | undefined {

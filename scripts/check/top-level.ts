@@ -3,7 +3,7 @@
  * version (and the file's place, spec/<service>/<version>.yaml), the servers, the common errors.
  */
 import path from "node:path";
-import { parseEndpoint } from "../../runtime/endpoints.js";
+import { parseEndpoint } from "../lib/runtime.js";
 import { isObject, joinPointer, type Json } from "../lib/utils.js";
 import type { Report } from "../spec/problems.js";
 import { checkErrorList } from "./error-lists.js";

@@ -4,7 +4,7 @@
  * each is checked against the definitions so that a wrong example is reported, never silently
  * kept or dropped. Pure.
  */
-import { unflattenParams } from "../../runtime/wire.js";
+import { unflattenParams } from "../lib/runtime.js";
 import type { ExampleDefinition, MemberDefinition, StructureDefinition } from "./definitions.js";
 import { fitsPrimitive, isRequired, typedValue } from "./member-types.js";
 import { isObject, joinPointer, type Json, jsonEqual } from "../lib/utils.js";

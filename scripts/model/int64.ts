@@ -12,7 +12,7 @@
  * Here: the plans, where in a request or an answer the marked members are (emitted into
  * `service.ts` and `mock.ts`).
  */
-import type { Int64Plan, Int64Plans } from "../../runtime/int64.js";
+import type { Int64Plan, Int64Plans } from "../lib/runtime.js";
 import { isObject, type Json } from "../lib/utils.js";
 import { INT64 } from "../spec/keywords.js";
 import type { ServiceModel } from "./service-model.js";

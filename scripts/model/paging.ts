@@ -2,7 +2,9 @@
  * Part of stage 3, model: the paginators (`x-tc-pagination`) and waiters (`x-tc-waiters`) reduced to
  * what the client template emits, names decided here. Pure; assumes `checkPaging` passed.
  */
+import type { PaginatorDefinition } from "../lib/runtime.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";
+import type { OperationIndex } from "../spec/operations.js";
 import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";
 import { stringLiteral } from "../emit/spec-text.js";
@@ -16,8 +18,8 @@ interface PagedAction {
   readonly responseSchema: string;
 }
 
-export interface PaginatorModel {
-  readonly action: string;
+/** A paginator: the runtime's definition (what `x-tc-pagination` says), and what the templates name. */
+export interface PaginatorModel extends PaginatorDefinition {
   /** `paginateDescribeInstances`. */
   readonly methodName: string;
   /** The action's own method, which fetches each page: `describeInstances`. */
@@ -26,13 +28,6 @@ export interface PaginatorModel {
   readonly responseSchema: string;
   /** The TypeScript type of one item (code): the schema's name, or `NonNullable<<Response>["<items>"]>[number]`. */
   readonly itemType: string;
-  readonly limit: string;
-  readonly offset: string;
-  readonly offsetUnit: "items" | "pages";
-  readonly items: string;
-  readonly total: string;
-  readonly minLimit: number;
-  readonly maxLimit: number;
 }
 
 export interface WaiterModel {
@@ -73,9 +68,8 @@ export interface PagingModel {
   readonly waiters: readonly WaiterModel[];
 }
 
-export function buildPaging(root: Json, actions: readonly PagedAction[], origins: NameOrigins): PagingModel {
-  const paths = root["paths"] as Json;
-  const operationOf = (action: string) => (paths[`/${action}`] as Json)["post"] as Json;
+export function buildPaging(root: Json, operations: OperationIndex, actions: readonly PagedAction[], origins: NameOrigins): PagingModel {
+  const operationOf = (action: string) => operations.get(action)!.operation;
   const paginators = actions.flatMap((action) => {
     const extension = operationOf(action.action)[PAGINATION];
     if (!isObject(extension)) return [];

@@ -2,9 +2,9 @@
  * The types a request schema gives its parameters, reduced to what rebuilding GET parameters needs
  * (on the wire every value is a string): see `ParamShape` in runtime/wire.ts. Pure.
  */
+import type { ParamShape } from "../lib/runtime.js";
 import { deref, isObject } from "../lib/utils.js";
 
-export type ParamShape = "string" | "integer" | "number" | "boolean" | "any" | { object: Record<string, ParamShape> } | { array: ParamShape };
 
 /** Recursive schemas are cut off here; deeper GET parameters stay strings. */
 const MAX_SHAPE_DEPTH = 8;

@@ -2,10 +2,12 @@
  * Stage 3, model: the checked spec reduced to exactly what the templates need, with names decided
  * once here. Pure; assumes `checkSpec` passed.
  */
-import { paramShape, type ParamShape } from "./param-shape.js";
+import type { ParamShape } from "../lib/runtime.js";
+import { paramShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./paging.js";
 import { isObject, joinPointer, type Json } from "../lib/utils.js";
 import { type LoadedSpec } from "../spec/load.js";
+import { indexOperations, type OperationEntry, type OperationIndex } from "../spec/operations.js";
 import {
   actionMethodName, enumName, enumTarget, errorCodeTypeName, errorGuardName, errorTypeName, NameOrigins, serviceNames, standardSchemaName, validatorName,
   type ServiceNames,
@@ -85,7 +87,8 @@ export interface ServiceModel extends PagingModel {
   readonly origins: NameOrigins;
 }
 
-export function buildModel(spec: LoadedSpec): ServiceModel {
+/** `operations` is the index `checkSpec` returned (built here when not given). */
+export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexOperations(spec.value)): ServiceModel {
   const root = spec.value as Json;
   const info = root["info"] as Json;
   const servers = root["servers"] as Json[];
@@ -99,9 +102,7 @@ export function buildModel(spec: LoadedSpec): ServiceModel {
     for (const derived of [name, validatorName(name), standardSchemaName(name)]) origins.add(derived, at);
   }
 
-  const actions = Object.entries(root["paths"] as Json).map(([path, item]) =>
-    buildAction(root, path, (item as Json)["post"] as Json, origins),
-  );
+  const actions = [...operations.values()].map((entry) => buildAction(root, entry, origins));
   actions.sort((a, b) => compare(a.action, b.action));
 
   return {
@@ -119,16 +120,16 @@ export function buildModel(spec: LoadedSpec): ServiceModel {
     enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema, origins)),
     names,
     origins,
-    ...buildPaging(root, actions, origins),
+    ...buildPaging(root, operations, actions, origins),
   };
 }
 
-function buildAction(root: Json, path: string, op: Json, origins: NameOrigins): ActionModel {
+function buildAction(root: Json, entry: OperationEntry, origins: NameOrigins): ActionModel {
+  const { operation: op, route: path } = entry;
   const action = op["x-tc-action"] as string;
-  const requestMedia = ((op["requestBody"] as Json)["content"] as Json)["application/json"] as Json;
-  const responseMedia = (((op["responses"] as Json)["200"] as Json)["content"] as Json)["application/json"] as Json;
-  const envelope = ((responseMedia["schema"] as Json)["properties"] as Json)["Response"] as Json;
-  const successRef = ((envelope["anyOf"] as Json[])[0] as Json)["$ref"] as string;
+  // The check stage has verified that each of these is there.
+  const requestMedia = entry.requestMedia!;
+  const responseMedia = entry.responseMedia!;
 
   const requestExamples = isObject(requestMedia["examples"]) ? requestMedia["examples"] : {};
   const responseExamples = isObject(responseMedia["examples"]) ? responseMedia["examples"] : {};
@@ -152,9 +153,9 @@ function buildAction(root: Json, path: string, op: Json, origins: NameOrigins): 
     summary: (op["summary"] as string).trim(),
     description: optionalText(op["description"]),
     deprecated: op["deprecated"] === true,
-    requestSchema: schemaName((requestMedia["schema"] as Json)["$ref"] as string),
+    requestSchema: schemaName(entry.requestRef!),
     paramShape: paramShape(root, requestMedia["schema"]),
-    responseSchema: schemaName(successRef),
+    responseSchema: schemaName(entry.successRef!),
     errors: errorList(op["x-tc-errors"]),
     examples,
   };
