@@ -4,7 +4,7 @@
  * Everything the emitted `paginate<Action>` and `waitFor…` methods rely on is verified here and each
  * problem reported at the position of the offending node, so model-paging.ts may assume it.
  */
-import { deref, isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
+import { deref, isObject, joinPointer, type Json } from "../lib/utils.js";
 import type { OperationIndex } from "../spec/operations.js";
 import type { Report } from "../spec/problems.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";

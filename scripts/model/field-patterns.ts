@@ -8,7 +8,7 @@
  * Parsed and checked here against the schema: the check stage reports problems, the emit stage
  * writes each rule out as code (scripts/validators.ts).
  */
-import { deref, isObject, joinPointer, resolveRef, splitPointer, type Json } from "../lib/utils.js";
+import { deref, isObject, joinPointer, splitPointer, type Json } from "../lib/utils.js";
 import { FIELD_PATTERNS } from "../spec/keywords.js";
 
 
