@@ -12,7 +12,7 @@
  *   written `__proto__:`, which would set the prototype instead.
  *
  * Each clash of a name derived from the spec is a problem at the spec node that gave it
- * (scripts/names.ts records them); a clash between tcgen's own names is a bug of tcgen.
+ * (scripts/model/names.ts records them); a clash between tcgen's own names is a bug of tcgen.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";

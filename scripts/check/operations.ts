@@ -26,7 +26,7 @@ export function checkPaths(root: Json, report: Report): void {
       report(at, `path "${route}" must be a pseudo-path "/<Action>" (PascalCase action name)`);
       continue;
     }
-    // A path item or operation of the wrong kind is reported by check-structure.ts.
+    // A path item or operation of the wrong kind is reported by check/structure.ts.
     if (!isObject(item)) continue;
     for (const key of Object.keys(item)) {
       if (HTTP_METHODS.includes(key) && key !== "post") {

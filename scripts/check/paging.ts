@@ -2,7 +2,7 @@
  * Part of stage 2, check: the paging extensions, `x-tc-pagination` on an operation and
  * `x-tc-waiters` at the document root (spec/README.md describes both), against the schemas they name.
  * Everything the emitted `paginate<Action>` and `waitFor…` methods rely on is verified here and each
- * problem reported at the position of the offending node, so model-paging.ts may assume it.
+ * problem reported at the position of the offending node, so model/paging.ts may assume it.
  */
 import { deref, isObject, joinPointer, type Json } from "../lib/utils.js";
 import type { OperationIndex } from "../spec/operations.js";

@@ -6,14 +6,14 @@
  * none, a `title` that is not a string, a component kind tcgen does not use.
  *
  * Members whose rules need more than a kind (`openapi`, `servers[].url`, the `x-tc-*` extensions,
- * an operation's `operationId`, …) are "owned" here and checked by check.ts and check-paging.ts;
- * schemas are checked by check-schemas.ts, which this module calls at every place a schema is.
+ * an operation's `operationId`, …) are "owned" here and checked by check.ts and check/paging.ts;
+ * schemas are checked by check/validated-schemas.ts, which this module calls at every place a schema is.
  */
 import { checkSchemaAt } from "./validated-schemas.js";
 import { isObject, joinPointer, type Json } from "../lib/utils.js";
 import type { Report } from "../spec/problems.js";
 
-/** What a value must be. `owned`: checked elsewhere; `schema`: a JSON Schema (check-schemas.ts). */
+/** What a value must be. `owned`: checked elsewhere; `schema`: a JSON Schema (check/validated-schemas.ts). */
 type Shape = "string" | "boolean" | "any" | "schema" | "owned" | ListShape | MapShape | ObjectShape;
 interface ListShape {
   readonly list: Shape;
@@ -116,7 +116,7 @@ const DOCUMENT: ObjectShape = {
     components: {
       what: "the components object",
       members: {
-        // Checked by check-schemas.ts (checkValidatedSchemas), with the rules validators need.
+        // Checked by check/validated-schemas.ts (checkValidatedSchemas), with the rules validators need.
         schemas: "owned",
         securitySchemes: {
           of: "security schemes",

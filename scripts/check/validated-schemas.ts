@@ -1,6 +1,6 @@
 /**
  * Part of stage 2, check: every keyword of every component schema is either one the validator
- * generator implements (scripts/validators.ts) or a pure annotation. Anything else is reported with
+ * generator implements (scripts/emit/validators/) or a pure annotation. Anything else is reported with
  * its position, so that no rule of the spec is silently left unenforced.
  */
 import { parseFieldPatterns } from "../model/field-patterns.js";

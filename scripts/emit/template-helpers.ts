@@ -8,7 +8,7 @@ import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stri
 
 /**
  * The helpers are the only way a template writes a value (test/spec-text.test.ts checks that every
- * `{{…}}` of templates/ calls one): each passes spec text through scripts/spec-text.ts.
+ * `{{…}}` of templates/ calls one): each passes spec text through scripts/emit/spec-text.ts.
  */
 export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code"] as const;
 
@@ -47,7 +47,7 @@ function compileTemplates(templates: Templates) {
     /** `{{member "object" name}}`: reading member `name` of `object` (code). */
     member: (object, name) => memberAccess(object as string, name as string),
     num: (value) => numberLiteral(value as number),
-    /** Code an emitter built (scripts/validators.ts, model-paging.ts), itself writing spec text through spec-text.ts. */
+    /** Code an emitter built (scripts/emit/validators/, model/paging.ts), itself writing spec text through spec-text.ts. */
     code: (value) => {
       if (typeof value !== "string") throw new UncheckedSpecTextError(`code: not a string: ${String(value)}`);
       return value;

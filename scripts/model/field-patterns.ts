@@ -6,7 +6,7 @@
  * member of the same object (escaped), `message` what the rule requires.
  *
  * Parsed and checked here against the schema: the check stage reports problems, the emit stage
- * writes each rule out as code (scripts/validators.ts).
+ * writes each rule out as code (scripts/emit/validators/).
  */
 import { deref, isObject, joinPointer, splitPointer, type Json } from "../lib/utils.js";
 import { FIELD_PATTERNS } from "../spec/keywords.js";

@@ -2,7 +2,7 @@
  * How every name the generator declares is derived from the spec: one function per kind of name,
  * used by the model (and so by the templates), never re-derived elsewhere. `NameOrigins` records
  * which spec node each derived name comes from, so that a name clash found in the emitted code
- * (scripts/check-emitted.ts) is reported where the spec gave the name. Pure.
+ * (scripts/check/emitted-names.ts) is reported where the spec gave the name. Pure.
  */
 
 export const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);

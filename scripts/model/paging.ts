@@ -165,7 +165,7 @@ function isRequired(node: Json, member: string): boolean {
   return Array.isArray(node["required"]) && (node["required"] as unknown[]).includes(member);
 }
 
-/** The schema `name` is, following `$ref`s as check-paging.ts does. */
+/** The schema `name` is, following `$ref`s as check/paging.ts does. */
 function schema(root: Json, name: string): Json {
   let node: unknown = ((root["components"] as Json)["schemas"] as Json)[name];
   for (let hops = 0; isObject(node) && typeof node["$ref"] === "string" && hops < 32; hops++) node = resolveRef(root, node["$ref"]);

@@ -12,7 +12,7 @@ const MAX_SHAPE_DEPTH = 8;
 export function paramShape(root: Record<string, unknown>, schema: unknown, depth = 0): ParamShape {
   const node = deref(root, schema);
   if (!isObject(node) || depth > MAX_SHAPE_DEPTH) return "any";
-  // An x-tc-int64 member stays the decimal string it is on the wire (scripts/int64.ts).
+  // An x-tc-int64 member stays the decimal string it is on the wire (scripts/model/int64.ts).
   if (node["x-tc-int64"] === true) return "string";
   const type = node["type"];
   if (type === "string" || type === "integer" || type === "number" || type === "boolean") return type;

@@ -65,7 +65,7 @@ export interface EnumModel {
   readonly members: readonly EnumMemberModel[];
 }
 
-/** With the paginators and waiters of model-paging.ts (`paginators`, `waiters`). */
+/** With the paginators and waiters of model/paging.ts (`paginators`, `waiters`). */
 export interface ServiceModel extends PagingModel {
   readonly specPath: string;
   readonly service: string;

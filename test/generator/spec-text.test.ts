@@ -1,5 +1,5 @@
 /**
- * One way for spec text to reach generated code (scripts/spec-text.ts): the templates and emitters
+ * One way for spec text to reach generated code (scripts/emit/spec-text.ts): the templates and emitters
  * are grepped for any other way, and each escaping function is property-tested on arbitrary text,
  * lone surrogates and line terminators included, by evaluating or tokenizing what it writes.
  */
@@ -42,7 +42,7 @@ function tokens(text: string, reScanRegex = false): { kind: ts.SyntaxKind; text:
   return found;
 }
 
-describe("templates and emitters write spec text only through scripts/spec-text.ts", () => {
+describe("templates and emitters write spec text only through scripts/emit/spec-text.ts", () => {
   it("every {{…}} of templates/ is a block, a partial or one of the escaping helpers", async () => {
     const dir = path.join(repoRoot, "templates");
     const offenders: string[] = [];

@@ -1,6 +1,6 @@
 /**
- * The small pieces scripts/validators.ts writes code with: statements, places in the validated value,
- * local names. Pure text; Prettier lays the result out. Spec text goes through scripts/spec-text.ts.
+ * The small pieces scripts/emit/validators/ writes code with: statements, places in the validated value,
+ * local names. Pure text; Prettier lays the result out. Spec text goes through scripts/emit/spec-text.ts.
  */
 import { joinPointer } from "../../lib/utils.js";
 import { RESERVED_WORDS, stringLiteral } from "../spec-text.js";

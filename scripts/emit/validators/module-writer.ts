@@ -157,7 +157,7 @@ class ModuleWriter implements Writer {
 
   /** The statements checking `value` (a local, or `value`) at `place` against `schema`. */
   schemaChecks(schema: Json, value: string, place: Place, context: Context, topLevel = false): Stmt[] {
-    // An integer beyond 2^53, carried as its decimal string (scripts/int64.ts).
+    // An integer beyond 2^53, carried as its decimal string (scripts/model/int64.ts).
     if (schema[INT64] === true) return int64Checks(schema, value, this.helpers, (keyword, message) => this.report(context, place, keyword, message));
     const types = declaredTypes(schema);
     const groups: Record<Group, Stmt[]> = {
