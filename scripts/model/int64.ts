@@ -13,7 +13,7 @@
  * `service.ts` and `mock.ts`).
  */
 import type { Int64Plan, Int64Plans } from "../lib/runtime.js";
-import { isObject, type Json } from "../lib/utils.js";
+import { isObject, schemaNameOfRef, type Json } from "../lib/utils.js";
 import { INT64 } from "../spec/keywords.js";
 import type { ServiceModel } from "./service-model.js";
 
@@ -22,7 +22,7 @@ import type { ServiceModel } from "./service-model.js";
 export function buildInt64Plans(model: ServiceModel, root: Json): Int64Plans | undefined {
   const schemas = (root["components"] as Json)["schemas"] as Json;
   const plans: Record<string, Int64Plan> = {};
-  const refName = (ref: string) => ref.slice("#/components/schemas/".length);
+  const refName = (ref: string) => schemaNameOfRef(ref)!;
   const names = Object.keys(schemas);
 
   // The schemas holding a marked member: those marking one themselves, then, until nothing changes,

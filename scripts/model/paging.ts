@@ -5,7 +5,7 @@
 import type { PaginatorDefinition } from "../lib/runtime.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import type { OperationIndex } from "../spec/operations.js";
-import { isObject, joinPointer, resolveRef, type Json } from "../lib/utils.js";
+import { deref, isObject, joinPointer, SCHEMA_REF_PREFIX, type Json } from "../lib/utils.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";
 import { stringLiteral } from "../emit/spec-text.js";
 
@@ -148,17 +148,14 @@ function itemTypeOf(root: Json, responseSchema: string, items: string): string {
   const response = schema(root, responseSchema);
   const list = propertyOf(root, response, items);
   const ref = isObject(list["items"]) ? (list["items"] as Json)["$ref"] : undefined;
-  const prefix = "#/components/schemas/";
-  if (typeof ref === "string" && ref.startsWith(prefix)) return ref.slice(prefix.length);
+  if (typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX)) return ref.slice(SCHEMA_REF_PREFIX.length);
   const member = `${responseSchema}[${stringLiteral(items)}]`;
   return isRequired(response, items) ? `${member}[number]` : `NonNullable<${member}>[number]`;
 }
 
 /** The schema of one item of list member `items`, `$ref`s followed. */
 function itemSchemaOf(root: Json, node: Json, items: string): Json {
-  let item: unknown = propertyOf(root, node, items)["items"];
-  for (let hops = 0; isObject(item) && typeof item["$ref"] === "string" && hops < 32; hops++) item = resolveRef(root, item["$ref"]);
-  return item as Json;
+  return deref(root, propertyOf(root, node, items)["items"]) as Json;
 }
 
 function isRequired(node: Json, member: string): boolean {
@@ -167,13 +164,9 @@ function isRequired(node: Json, member: string): boolean {
 
 /** The schema `name` is, following `$ref`s as check/paging.ts does. */
 function schema(root: Json, name: string): Json {
-  let node: unknown = ((root["components"] as Json)["schemas"] as Json)[name];
-  for (let hops = 0; isObject(node) && typeof node["$ref"] === "string" && hops < 32; hops++) node = resolveRef(root, node["$ref"]);
-  return node as Json;
+  return deref(root, ((root["components"] as Json)["schemas"] as Json)[name]) as Json;
 }
 
 function propertyOf(root: Json, node: Json, name: string): Json {
-  let property = (node["properties"] as Json)[name];
-  for (let hops = 0; isObject(property) && typeof property["$ref"] === "string" && hops < 32; hops++) property = resolveRef(root, property["$ref"]);
-  return property as Json;
+  return deref(root, (node["properties"] as Json)[name]) as Json;
 }

@@ -5,7 +5,7 @@
 import type { ParamShape } from "../lib/runtime.js";
 import { paramShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./paging.js";
-import { isObject, joinPointer, type Json } from "../lib/utils.js";
+import { isObject, joinPointer, schemaNameOfRef, type Json } from "../lib/utils.js";
 import { type LoadedSpec } from "../spec/load.js";
 import { indexOperations, type OperationEntry, type OperationIndex } from "../spec/operations.js";
 import {
@@ -192,7 +192,7 @@ function errorList(list: unknown): ErrorCodeModel[] {
 }
 
 function schemaName(ref: string): string {
-  return ref.slice("#/components/schemas/".length);
+  return schemaNameOfRef(ref)!;
 }
 
 function optionalText(value: unknown): string | undefined {

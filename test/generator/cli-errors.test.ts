@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 afterEach(() => {
   vi.restoreAllMocks();
-  vi.doUnmock("../scripts/generate.js");
+  vi.doUnmock("../../scripts/generate.js");
 });
 
 function captureStderr(): void {
@@ -30,7 +30,7 @@ function captureStderr(): void {
 
 describe("tcgen generate", () => {
   it("a bug of the generator: exit 70, said to be a bug, no stack trace without --debug", async () => {
-    vi.doMock("../scripts/generate.js", () => ({
+    vi.doMock("../../scripts/generate.js", () => ({
       generate: () => {
         throw new TypeError("Cannot read properties of undefined (reading 'items')");
       },
@@ -47,7 +47,7 @@ describe("tcgen generate", () => {
   });
 
   it("with --debug, the stack trace follows", async () => {
-    vi.doMock("../scripts/generate.js", () => ({
+    vi.doMock("../../scripts/generate.js", () => ({
       generate: () => {
         throw new Error("boom");
       },

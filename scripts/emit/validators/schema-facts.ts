@@ -2,7 +2,7 @@
  * Facts about one schema the validators emitter decides by: which keywords constrain, which kind of
  * value each keyword group is about, the `$ref`s inside. Pure functions of the spec's schemas.
  */
-import { isObject, type Json } from "../../lib/utils.js";
+import { isObject, schemaNameOfRef, type Json } from "../../lib/utils.js";
 import { CONSTRAINING_KEYWORDS } from "../../spec/keywords.js";
 
 
@@ -71,7 +71,7 @@ export function pureRef(schema: Json): string | undefined {
 }
 
 export function refName(ref: string): string {
-  return ref.slice("#/components/schemas/".length);
+  return schemaNameOfRef(ref)!;
 }
 
 /** The schemas directly inside a schema: members, items, branches. */
