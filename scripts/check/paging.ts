@@ -4,7 +4,7 @@
  * Everything the emitted `paginate<Action>` and `waitFor…` methods rely on is verified here and each
  * problem reported at the position of the offending node, so model/paging.ts may assume it.
  */
-import { deref, isObject, joinPointer, type Json } from "../lib/utils.js";
+import { deref, isObject, joinPointer, own, type Json } from "../lib/utils.js";
 import type { OperationIndex } from "../spec/operations.js";
 import type { Report } from "../spec/problems.js";
 import { PAGINATION, WAITERS } from "../spec/keywords.js";
@@ -214,7 +214,7 @@ function actionsOf(operations: OperationIndex): Map<string, ActionParts> {
 
 function propertyOf(root: Json, schema: Json, name: string): Json | undefined {
   const properties = schema["properties"];
-  const property = isObject(properties) && Object.hasOwn(properties, name) ? deref(root, properties[name]) : undefined;
+  const property = deref(root, own(properties, name));
   return isObject(property) ? property : undefined;
 }
 

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { parseEndpoint } from "../lib/runtime.js";
-import { isObject, joinPointer, type Json } from "../lib/utils.js";
+import { isObject, joinPointer, own, type Json } from "../lib/utils.js";
 import type { Report } from "../spec/problems.js";
 import { checkErrorList } from "./error-lists.js";
 
@@ -59,7 +59,7 @@ function checkServer(server: unknown, at: string, first: boolean, report: Report
   const problems: string[] = [];
   const resolved = url.replace(/\{([^{}]*)\}/g, (_, name: string) => {
     used.add(name);
-    const variable = Object.hasOwn(variables, name) ? variables[name] : undefined;
+    const variable = own(variables, name);
     if (!isObject(variable) || typeof variable["default"] !== "string") {
       problems.push(`server variable {${name}} needs a "variables.${name}.default"`);
       return "x";

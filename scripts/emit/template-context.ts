@@ -3,7 +3,7 @@
  * specifier, the validators' code, the int64 plans, the error descriptions). Adding a field the
  * templates use is adding it here (or to the model, scripts/model/service-model.ts).
  */
-import type { Json } from "../lib/utils.js";
+import { byCodePoint, type Json } from "../lib/utils.js";
 import { buildInt64Plans } from "../model/int64.js";
 import type { ServiceModel } from "../model/service-model.js";
 import { buildValidators } from "./validators/module-writer.js";
@@ -30,5 +30,5 @@ function errorDescriptions(model: ServiceModel): { code: string; description: st
   const byCode = new Map<string, string>();
   for (const action of model.actions) for (const e of action.errors) if (!byCode.has(e.code)) byCode.set(e.code, e.description);
   for (const e of model.commonErrors) if (!byCode.has(e.code)) byCode.set(e.code, e.description);
-  return [...byCode].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, description]) => ({ code, description }));
+  return [...byCode].sort(([a], [b]) => byCodePoint(a, b)).map(([code, description]) => ({ code, description }));
 }

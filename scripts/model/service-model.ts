@@ -5,7 +5,7 @@
 import type { ParamShape } from "../lib/runtime.js";
 import { paramShape } from "./param-shape.js";
 import { buildPaging, type PagingModel } from "./paging.js";
-import { isObject, joinPointer, schemaNameOfRef, type Json } from "../lib/utils.js";
+import { byCodePoint, isObject, joinPointer, schemaNameOfRef, type Json } from "../lib/utils.js";
 import { type LoadedSpec } from "../spec/load.js";
 import { indexOperations, type OperationEntry, type OperationIndex } from "../spec/operations.js";
 import {
@@ -103,7 +103,7 @@ export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexO
   }
 
   const actions = [...operations.values()].map((entry) => buildAction(root, entry, origins));
-  actions.sort((a, b) => compare(a.action, b.action));
+  actions.sort((a, b) => byCodePoint(a.action, b.action));
 
   return {
     specPath: spec.displayPath,
@@ -197,10 +197,5 @@ function schemaName(ref: string): string {
 
 function optionalText(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-}
-
-/** Code-point order, independent of the machine's locale, so output is byte-for-byte stable. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
