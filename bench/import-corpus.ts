@@ -24,7 +24,7 @@ import { readDefinitions } from "../scripts/import/read-definitions.js";
 import { DefinitionsError } from "../scripts/import/shared.js";
 import { emitSpec } from "../scripts/import/yaml-emit.js";
 import { generate } from "../scripts/generate.js";
-import { formatProblem, SpecError } from "../scripts/problems.js";
+import { formatProblem, SpecError } from "../scripts/spec/problems.js";
 import { outDir, repoRoot } from "./lib/paths.js";
 import { childEnv } from "./lib/proc.js";
 import { typeCheckStrict } from "../test/helpers.js";

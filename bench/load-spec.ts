@@ -1,5 +1,5 @@
 /**
- * `npm run bench:load`: loading a 5 MB spec, tcgen's loader (scripts/load.ts: yaml's parser, then
+ * `npm run bench:load`: loading a 5 MB spec, tcgen's loader (scripts/spec/load.ts: yaml's parser, then
  * its own walk to JSON with a linear duplicate-key check) against what it replaced (yaml with
  * `uniqueKeys: true`, whose duplicate-key check compares every key of a mapping with every other,
  * then `document.toJS()`), side by side in one process, on two specs of about 5 MB:
@@ -17,9 +17,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { LineCounter, parseDocument } from "yaml";
-import { checkSpec } from "../scripts/check.js";
-import { parseSpec } from "../scripts/load.js";
-import { SpecError } from "../scripts/problems.js";
+import { checkSpec } from "../scripts/check/check-spec.js";
+import { parseSpec } from "../scripts/spec/load.js";
+import { SpecError } from "../scripts/spec/problems.js";
 import { writeSyntheticSpec } from "./make-synthetic-spec.js";
 import { outDir } from "./lib/paths.js";
 import { median } from "./lib/stats.js";
@@ -28,7 +28,7 @@ const { values: args } = parseArgs({ options: { runs: { type: "string", default:
 const RUNS = Number(args.runs);
 const TARGET_BYTES = 5 * 1024 * 1024;
 
-/** The loader before this change, as scripts/load.ts had it. */
+/** The loader before this change, as scripts/spec/load.ts had it. */
 function loadWithUniqueKeys(text: string): unknown {
   const document = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: true, strict: true });
   if (document.errors.length > 0) return document.errors;

@@ -1,5 +1,5 @@
 /**
- * Writes a synthetic spec of N actions that follows every convention scripts/check.ts enforces
+ * Writes a synthetic spec of N actions that follows every convention scripts/check/check-spec.ts enforces
  * (file name = x-tc-version, directory = x-tc-service, one `post` per pseudo-path, operationId =
  * x-tc-action, x-tc-rate-limit, requestBody `$ref` to `<Action>Request`, a 200 envelope
  * `anyOf [<Action>Response, ErrorResponse]`, x-tc-errors, paired named examples, enums with

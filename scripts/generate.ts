@@ -5,13 +5,15 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { checkSpec } from "./check.js";
-import { findNameClashes } from "./check-emitted.js";
-import { emitService, TEMPLATE_FILES, type Templates } from "./emit.js";
-import { loadSpec, type LoadedSpec } from "./load.js";
-import { buildModel, type ServiceModel } from "./model.js";
-import { SpecError, type SpecProblem } from "./problems.js";
-import { packageRoot } from "./package-root.js";
+import { checkSpec } from "./check/check-spec.js";
+import { findNameClashes } from "./check/emitted-names.js";
+import { emitService } from "./emit/emit-service.js";
+import { TEMPLATE_FILES, type Templates } from "./emit/files.js";
+import { loadSpec, type LoadedSpec } from "./spec/load.js";
+import { buildModel, type ServiceModel } from "./model/service-model.js";
+import type { OperationIndex } from "./spec/operations.js";
+import { SpecError, type SpecProblem } from "./spec/problems.js";
+import { packageRoot } from "./lib/package-root.js";
 import { findStaleFiles, writeAtomically } from "./write.js";
 import { reviewMarkers } from "./verify/review-markers.js";
 
@@ -52,11 +54,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const displayPath = path.relative(cwd, file).split(path.sep).join("/");
     try {
       const spec = await loadSpec(file, displayPath);
-      checkSpec(spec, file);
+      const operations = checkSpec(spec, file);
       const markers = reviewMarkers(spec);
       problems.push(...markers.problems, ...(options.strict ? markers.warnings : []));
       warnings.push(...markers.warnings);
-      loaded.push({ model: buildModel(spec), spec });
+      loaded.push({ model: buildModel(spec, operations), spec });
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
       problems.push(...error.problems);
@@ -92,13 +94,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * without writing anything: for tools that produce specs, such as `tcgen import`.
  */
 export async function specProblems(spec: LoadedSpec, file: string): Promise<SpecProblem[]> {
+  let operations: OperationIndex;
   try {
-    checkSpec(spec, file);
+    operations = checkSpec(spec, file);
   } catch (error) {
     if (error instanceof SpecError) return [...error.problems];
     throw error;
   }
-  const model = buildModel(spec);
+  const model = buildModel(spec, operations);
   const runtimeImport = "tcgen/runtime";
   const emitted = await emitService(model, spec.value, await loadTemplates(), { runtimeImport });
   return nameClashProblems(emitted, model, spec, runtimeImport);

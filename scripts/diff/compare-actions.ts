@@ -7,7 +7,8 @@
 import type { RawChange } from "./change.js";
 import { compareSchema, type SchemaCompareContext } from "./compare-schema.js";
 import type { ActionEntry, Inventory, InventoryPair } from "./inventory.js";
-import { byCodePoint, deepEqual, isObject, pointerTo, sameStructure, unionKeys, type Json } from "./util.js";
+import { byCodePoint, isObject, type Json, jsonEqual, pointerTo } from "../lib/utils.js";
+import { sameStructure, unionKeys } from "./util.js";
 
 /** Operation keys compared for what they mean here or in compare-errors.ts / compare-paging.ts. */
 const MEANINGFUL = new Set(["x-tc-action", "operationId", "x-tc-rate-limit", "x-tc-idempotent", "deprecated", "x-tc-errors", "x-tc-pagination", "requestBody", "responses"]);
@@ -88,14 +89,14 @@ function compareAction(before: ActionEntry, after: ActionEntry, ctx: SchemaCompa
   }
 
   const changed = unionKeys(o, n)
-    .filter((key) => !MEANINGFUL.has(key) && !deepEqual(o[key], n[key]))
+    .filter((key) => !MEANINGFUL.has(key) && !jsonEqual(o[key], n[key]))
     .map((key) => ({ label: key, pointer: n[key] !== undefined ? at(after, key) : after.pointer }));
   // The path item's own keys (a summary, a description) document the action too.
   for (const key of unionKeys(before.item, after.item)) {
-    if (key !== "post" && !deepEqual(before.item[key], after.item[key])) changed.push({ label: `path ${key}`, pointer: pointerTo("", "paths", `/${action}`, key) });
+    if (key !== "post" && !jsonEqual(before.item[key], after.item[key])) changed.push({ label: `path ${key}`, pointer: pointerTo("", "paths", `/${action}`, key) });
   }
   for (const part of documentationParts(o, n)) {
-    if (!deepEqual(part.old, part.new)) changed.push({ label: part.label, pointer: pointerTo(after.pointer, ...part.at) });
+    if (!jsonEqual(part.old, part.new)) changed.push({ label: part.label, pointer: pointerTo(after.pointer, ...part.at) });
   }
   if (changed.length > 0) {
     emit({ kind: "docs-changed", subject: action, detail: `${changed.map((c) => c.label).join(", ")} changed`, oldPointer: before.pointer, newPointer: changed[0]!.pointer, action });

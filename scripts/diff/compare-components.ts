@@ -5,7 +5,8 @@
 import type { RawChange } from "./change.js";
 import { compareSchema, type SchemaCompareContext } from "./compare-schema.js";
 import { directionOf, type InventoryPair } from "./inventory.js";
-import { pointerTo, sameStructure, unionKeys } from "./util.js";
+import { pointerTo } from "../lib/utils.js";
+import { sameStructure, unionKeys } from "./util.js";
 
 export function compareComponents(pair: InventoryPair, ctx: SchemaCompareContext, emit: (change: RawChange) => void): void {
   const before = pair.old.schemas;

@@ -6,7 +6,8 @@
 import type { RawChange } from "./change.js";
 import { commonActions } from "./compare-actions.js";
 import type { InventoryPair } from "./inventory.js";
-import { isObject, pointerTo, show, type Json } from "./util.js";
+import { isObject, type Json, pointerTo } from "../lib/utils.js";
+import { show } from "./util.js";
 
 type Emit = (change: RawChange) => void;
 

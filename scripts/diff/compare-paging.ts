@@ -6,12 +6,12 @@
 import type { RawChange } from "./change.js";
 import { commonActions } from "./compare-actions.js";
 import type { InventoryPair } from "./inventory.js";
-import { byCodePoint, deepEqual, isObject, pointerTo, show, unionKeys, type Json } from "./util.js";
+import { byCodePoint, isObject, type Json, jsonEqual, pointerTo } from "../lib/utils.js";
+import { PAGINATION, WAITERS } from "../spec/keywords.js";
+import { show, unionKeys } from "./util.js";
 
 type Emit = (change: RawChange) => void;
 
-const PAGINATION = "x-tc-pagination";
-const WAITERS = "x-tc-waiters";
 const WAITER_DOCS = new Set(["summary", "description"]);
 
 export function comparePaging(pair: InventoryPair, emit: Emit): void {
@@ -30,7 +30,7 @@ export function comparePaging(pair: InventoryPair, emit: Emit): void {
       for (const key of unionKeys(withDefaults(before), withDefaults(after))) {
         const o = withDefaults(before)[key];
         const n = withDefaults(after)[key];
-        if (deepEqual(o, n)) continue;
+        if (jsonEqual(o, n)) continue;
         emit({ kind: "pagination-changed", subject: action, detail: `pagination ${key}: ${show(o)} → ${show(n)}`, oldPointer: pointerTo(oldAt, key), newPointer: after[key] !== undefined ? pointerTo(newAt, key) : newAt, action });
       }
     }
@@ -59,7 +59,7 @@ function compareWaiters(pair: InventoryPair, emit: Emit): void {
     }
     const docs: string[] = [];
     for (const key of unionKeys(o.waiter, n.waiter)) {
-      if (deepEqual(o.waiter[key], n.waiter[key])) continue;
+      if (jsonEqual(o.waiter[key], n.waiter[key])) continue;
       if (WAITER_DOCS.has(key)) {
         docs.push(key);
         continue;

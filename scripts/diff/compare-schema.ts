@@ -7,7 +7,8 @@
  */
 import type { Direction, SchemaKind } from "./classify.js";
 import type { RawChange } from "./change.js";
-import { deepEqual, isObject, pointerTo, schemaRefName, show, unionKeys, type Json } from "./util.js";
+import { isObject, type Json, jsonEqual, pointerTo } from "../lib/utils.js";
+import { schemaRefName, show, unionKeys } from "./util.js";
 
 /** The keywords compared for what they mean; any other key is documentation to this module. */
 const MEANINGFUL = new Set([
@@ -151,12 +152,12 @@ class SchemaComparer {
       this.emit("enum-dropped", place, `no longer limited to ${before.values.map(show).join(", ")}`, { old: pointerTo(place.old, before.keyword), new: place.new });
     } else if (before !== undefined && after !== undefined) {
       after.values.forEach((value, i) => {
-        if (!before.values.some((v) => deepEqual(v, value))) {
+        if (!before.values.some((v) => jsonEqual(v, value))) {
           this.emit("enum-value-added", place, `value ${show(value)} added`, { new: valuePointer(place.new, after.keyword, i) }, answerNote);
         }
       });
       before.values.forEach((value, i) => {
-        if (!after.values.some((v) => deepEqual(v, value))) {
+        if (!after.values.some((v) => jsonEqual(v, value))) {
           const constant = place.enumObject && Array.isArray(o["x-enum-varnames"]) ? ` (constant ${String((o["x-enum-varnames"] as unknown[])[i])})` : "";
           this.emit("enum-value-removed", place, `value ${show(value)} removed${constant}`, { old: valuePointer(place.old, before.keyword, i), new: pointerTo(place.new, after.keyword) });
         }
@@ -171,7 +172,7 @@ class SchemaComparer {
     const before = describedValues(o);
     const after = describedValues(n);
     const changed = after.filter(({ value, description }) => {
-      const old = before.find((b) => deepEqual(b.value, value));
+      const old = before.find((b) => jsonEqual(b.value, value));
       return old !== undefined && old.description !== description;
     });
     if (changed.length === 0) return;
@@ -185,7 +186,7 @@ class SchemaComparer {
   private enumNames(o: Json, n: Json, place: Place): void {
     const before = Array.isArray(o["x-enum-varnames"]) ? (o["x-enum-varnames"] as unknown[]) : undefined;
     const after = Array.isArray(n["x-enum-varnames"]) ? (n["x-enum-varnames"] as unknown[]) : undefined;
-    if (deepEqual(before, after)) return;
+    if (jsonEqual(before, after)) return;
     if (!place.enumObject) return; // compared as documentation by docs()
     if (before === undefined) {
       this.emit("enum-object-added", place, "named constants added (x-enum-varnames)", { new: pointerTo(place.new, "x-enum-varnames") });
@@ -198,7 +199,7 @@ class SchemaComparer {
     const oldValues = enumValues(o)?.values ?? [];
     const newValues = enumValues(n)?.values ?? [];
     newValues.forEach((value, i) => {
-      const j = oldValues.findIndex((v) => deepEqual(v, value));
+      const j = oldValues.findIndex((v) => jsonEqual(v, value));
       if (j >= 0 && before[j] !== after[i]) {
         this.emit("enum-name-changed", place, `constant ${show(before[j])} renamed ${show(after[i])} (value ${show(value)})`, {
           old: pointerTo(place.old, "x-enum-varnames", j),
@@ -296,7 +297,7 @@ class SchemaComparer {
   private additionalProperties(o: Json, n: Json, place: Place): void {
     const before = o["additionalProperties"];
     const after = n["additionalProperties"];
-    if (deepEqual(before, after)) return;
+    if (jsonEqual(before, after)) return;
     const at = { old: pointerTo(place.old, "additionalProperties"), new: pointerTo(place.new, "additionalProperties") };
     const other: Place = { ...place, old: at.old, new: at.new, subject: `${place.subject}.*`, enumObject: false };
     const indexBefore = before === true || isObject(before);
@@ -386,7 +387,7 @@ class SchemaComparer {
       if (MEANINGFUL.has(key) && !(key === "x-enum-varnames" && !place.enumObject)) return false;
       // A default that appears or goes is compared with the member's requiredness (object()).
       if (key === "default" && (o[key] === undefined) !== (n[key] === undefined)) return false;
-      return !deepEqual(o[key], n[key]);
+      return !jsonEqual(o[key], n[key]);
     });
     if (changed.length === 0) return;
     const first = changed.find((key) => n[key] !== undefined);

@@ -5,7 +5,8 @@
  */
 import type { RawChange } from "./change.js";
 import type { InventoryPair } from "./inventory.js";
-import { deepEqual, isObject, pointerTo, show, unionKeys, type Json } from "./util.js";
+import { isObject, type Json, jsonEqual, pointerTo } from "../lib/utils.js";
+import { show, unionKeys } from "./util.js";
 
 type Emit = (change: RawChange) => void;
 
@@ -23,12 +24,12 @@ export function compareService(pair: InventoryPair, emit: Emit): void {
 
   const documentation: string[] = [];
   for (const key of unionKeys(o, n)) {
-    if (!COMPARED_ELSEWHERE.has(key) && !deepEqual(o[key], n[key])) documentation.push(key);
+    if (!COMPARED_ELSEWHERE.has(key) && !jsonEqual(o[key], n[key])) documentation.push(key);
   }
   const oldComponents = isObject(o["components"]) ? o["components"] : {};
   const newComponents = isObject(n["components"]) ? n["components"] : {};
   for (const key of unionKeys(oldComponents, newComponents)) {
-    if (key !== "schemas" && !deepEqual(oldComponents[key], newComponents[key])) documentation.push(`components.${key}`);
+    if (key !== "schemas" && !jsonEqual(oldComponents[key], newComponents[key])) documentation.push(`components.${key}`);
   }
   if (documentation.length > 0) {
     const first = documentation[0]!.replace(/^components\./, "components/");
@@ -50,8 +51,8 @@ function compareServers(o: Json, n: Json, service: string, emit: Emit): void {
   });
   // What is left of the servers (descriptions, variables) documents them.
   const rest = (servers: unknown) => (Array.isArray(servers) ? servers.map((s) => (isObject(s) ? { ...s, url: undefined } : s)) : servers);
-  const sameUrls = deepEqual(before, after);
-  if (sameUrls && !deepEqual(rest(o["servers"]), rest(n["servers"]))) {
+  const sameUrls = jsonEqual(before, after);
+  if (sameUrls && !jsonEqual(rest(o["servers"]), rest(n["servers"]))) {
     emit({ kind: "docs-changed", subject: service, detail: "servers' descriptions or variables changed", oldPointer: "/servers", newPointer: "/servers" });
   }
 }

@@ -14,7 +14,7 @@ import { compareService } from "./compare-service.js";
 import { buildInventory, usersOf, type Inventory, type InventoryPair } from "./inventory.js";
 import { actionNames, commonErrorNames, enumObjectName, errorCodeNames, methodNames, pagingNames, schemaNames, serviceNames, waiterNames } from "./names.js";
 import type { SpecSide } from "./read.js";
-import { byCodePoint } from "./util.js";
+import { byCodePoint } from "../lib/utils.js";
 
 export interface SpecSet {
   /** How the side was named: `spec`, `v0.1.0:spec`, a file. */

@@ -5,7 +5,8 @@
  */
 import type { Direction } from "./classify.js";
 import type { SpecSide } from "./read.js";
-import { byCodePoint, isObject, pointerTo, schemaRefName, type Json } from "./util.js";
+import { byCodePoint, isObject, type Json, pointerTo } from "../lib/utils.js";
+import { schemaRefName } from "./util.js";
 
 export interface ActionEntry {
   readonly action: string;

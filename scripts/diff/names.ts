@@ -3,7 +3,7 @@
  * when names move. Names the generator's model decides (methods, enum objects, paginators, waiters,
  * the service's PascalCase name) are read from the model; the rest mirror templates/*.hbs.
  */
-import type { ServiceModel } from "../model.js";
+import type { ServiceModel } from "../model/service-model.js";
 
 /** `describeDisks()`: how a method is shown. */
 function method(name: string): string {

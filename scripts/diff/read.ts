@@ -5,11 +5,11 @@
  * the stage that imports the generator's stages.
  */
 import path from "node:path";
-import { checkSpec } from "../check.js";
-import { parseSpec, type LoadedSpec } from "../load.js";
-import { buildModel, type ServiceModel } from "../model.js";
-import { SpecError, type SpecProblem } from "../problems.js";
-import { isObject, type Json } from "./util.js";
+import { checkSpec } from "../check/check-spec.js";
+import { isObject, type Json } from "../lib/utils.js";
+import { parseSpec, type LoadedSpec } from "../spec/load.js";
+import { buildModel, type ServiceModel } from "../model/service-model.js";
+import { SpecError, type SpecProblem } from "../spec/problems.js";
 
 export interface SpecText {
   /** Shown in messages: `spec/cbs/2024-01-01.yaml`, `v0.1.0:spec/cbs/2024-01-01.yaml`. */

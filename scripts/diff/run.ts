@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblem, SpecError } from "../problems.js";
+import { formatProblem, SpecError } from "../spec/problems.js";
 import { UsageError } from "../usage-error.js";
 import { mergeEntry, renderEntry } from "./changelog.js";
 import { rank, type ChangeClass } from "./classify.js";

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { SpecError } from "../problems.js";
+import { SpecError } from "../spec/problems.js";
 import type { SpecText } from "./read.js";
 import { compareVersions, parseVersion } from "./semver.js";
 

@@ -10,7 +10,8 @@ import type { ActionDefinition, Definitions, MemberDefinition, StructureDefiniti
 import { importExamples, type ImportedExample } from "./examples.js";
 import { fitsPrimitive, isRequired, memberTypeSchema, typedValue, withNull, type Role } from "./member-types.js";
 import { binaryReview, DEFAULT_RATE_LIMIT, guessIdempotent, pagingReview, rateLimitReview, serviceReviews, statusReview, type ReviewEntry } from "./review.js";
-import { byCodePoint, DefinitionsError, joinPointer, schemaRef, type Json } from "./shared.js";
+import { byCodePoint, joinPointer, type Json, schemaRef } from "../lib/utils.js";
+import { DefinitionsError } from "./shared.js";
 import { cleanText, pickText } from "./texts.js";
 
 export interface ImportOptions {

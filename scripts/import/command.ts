@@ -3,7 +3,7 @@
  * Exit codes: 0 done, 1 bad definitions, a spec problem, or a result the generator refuses, 2 wrong usage.
  */
 import { parseArgs } from "node:util";
-import { formatProblem, SpecError } from "../problems.js";
+import { formatProblem, SpecError } from "../spec/problems.js";
 import { UsageError } from "../usage-error.js";
 import { ImportBugError, runImport } from "./run-import.js";
 import { DefinitionsError } from "./shared.js";

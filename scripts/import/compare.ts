@@ -5,7 +5,7 @@
  * than the raw definitions keeps one mapping of definitions to JSON Schema (member-types.ts).
  * Pure: values in, differences with JSON pointers into the spec out.
  */
-import { isObject, joinPointer, jsonEqual, resolveRef, SCHEMA_REF_PREFIX, type Json } from "./shared.js";
+import { isObject, joinPointer, type Json, jsonEqual, resolveRef, SCHEMA_REF_PREFIX } from "../lib/utils.js";
 
 /** Differences `tcgen verify` reports: the contract itself. */
 export const CONTRACT_KINDS = [

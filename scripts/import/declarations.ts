@@ -10,7 +10,7 @@
  * and reported, so declarations do not outlive the difference they explain. Pure.
  */
 import { CONSTRAINT_KINDS, CONTRACT_KINDS, MERGE_KINDS, type Difference } from "./compare.js";
-import { isObject, joinPointer, type Json } from "./shared.js";
+import { isObject, joinPointer, type Json } from "../lib/utils.js";
 
 export const VERIFY_KEY = "x-tc-verify";
 

@@ -3,7 +3,8 @@
  * `errors.json`, and optionally their English editions), checked and reduced to typed values. Pure:
  * text in, definitions or a DefinitionsError naming each bad value's file and JSON pointer out.
  */
-import { DefinitionsError, isObject, joinPointer, parseJsonText, type DefinitionsProblem, type Json } from "./shared.js";
+import { isObject, joinPointer, type Json } from "../lib/utils.js";
+import { DefinitionsError, parseJsonText, type DefinitionsProblem } from "./shared.js";
 
 export type MemberKind = "string" | "int" | "float" | "bool" | "list" | "object" | "binary";
 export type ActionStatus = "online" | "deprecated" | "offline";

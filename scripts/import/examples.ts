@@ -4,10 +4,11 @@
  * each is checked against the definitions so that a wrong example is reported, never silently
  * kept or dropped. Pure.
  */
-import { unflattenParams } from "../../runtime/wire.js";
+import { unflattenParams } from "../lib/runtime.js";
 import type { ExampleDefinition, MemberDefinition, StructureDefinition } from "./definitions.js";
 import { fitsPrimitive, isRequired, typedValue } from "./member-types.js";
-import { DefinitionsError, isObject, joinPointer, jsonEqual, parseJsonText, type Json } from "./shared.js";
+import { isObject, joinPointer, type Json, jsonEqual } from "../lib/utils.js";
+import { DefinitionsError, parseJsonText } from "./shared.js";
 
 type Structures = ReadonlyMap<string, StructureDefinition>;
 

@@ -4,7 +4,7 @@
  * comparison through the imported spec) goes through here. Pure.
  */
 import type { MemberDefinition } from "./definitions.js";
-import { schemaRef, type Json } from "./shared.js";
+import { type Json, schemaRef } from "../lib/utils.js";
 
 /** The type of a member without nullability or text: `{ type, format?, minimum?, items? }` or a `$ref`. */
 export function memberTypeSchema(member: Pick<MemberDefinition, "type" | "member">): Json {

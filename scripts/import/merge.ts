@@ -9,7 +9,7 @@ import type { ImportedSpec } from "./build-spec.js";
 import { compareSpecs, type Addition, type CompareScope, type Difference } from "./compare.js";
 import { applyDeclarations, findDeclarations } from "./declarations.js";
 import { applyInsertions, columnOf, flowSeqAppend, mapSlot, nodeAt, seqSlot, type Insertion, type Slot } from "./splice.js";
-import { isObject, joinPointer, SCHEMA_REF_PREFIX, splitPointer, type Json } from "./shared.js";
+import { isObject, joinPointer, type Json, SCHEMA_REF_PREFIX, splitPointer } from "../lib/utils.js";
 import { emitContext, emitFragment, type EmitContext, type NodePath } from "./yaml-emit.js";
 
 export interface MergeNote {

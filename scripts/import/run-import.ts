@@ -7,15 +7,15 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { checkSpec } from "../check.js";
+import { checkSpec } from "../check/check-spec.js";
 import { specProblems } from "../generate.js";
-import { parseSpec, type LoadedSpec } from "../load.js";
-import { formatProblem, SpecError, type SpecProblem } from "../problems.js";
+import { type Json } from "../lib/utils.js";
+import { parseSpec, type LoadedSpec } from "../spec/load.js";
+import { formatProblem, SpecError, type SpecProblem } from "../spec/problems.js";
 import { buildSpec, type ImportedSpec } from "./build-spec.js";
 import type { Definitions } from "./definitions.js";
 import { mergeSpec } from "./merge.js";
 import { readDefinitions, type DefinitionsLocation } from "./read-definitions.js";
-import type { Json } from "./shared.js";
 import { emitSpec } from "./yaml-emit.js";
 
 export interface ImportRequest {

@@ -1,14 +1,9 @@
 /**
  * The leaf module of `tcgen import` and `tcgen verify`: what every other module of both stages uses
- * (JSON values, pointers, reading JSON text with positions, the error for bad definitions). It
- * imports nothing from either stage.
+ * besides the generator's shared helpers (scripts/lib/utils.ts): reading JSON text with positions,
+ * and the error for bad definitions. It imports nothing from either stage.
  */
-import { isObject, resolveRef } from "../check.js";
-import { joinPointer, splitPointer } from "../load.js";
-
-export { isObject, joinPointer, resolveRef, splitPointer };
-
-export type Json = Record<string, unknown>;
+import { isObject, type Json } from "../lib/utils.js";
 
 /** A problem in one of Tencent's definition files: the file, and a JSON pointer or a position. */
 export interface DefinitionsProblem {
@@ -112,28 +107,3 @@ export function linePos(text: string, offset: number): { line: number; col: numb
   return { line: before.length, col: before[before.length - 1]!.length + 1 };
 }
 
-/** Code-point order, independent of the machine's locale, so output is byte-for-byte stable. */
-export function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Deep equality of plain JSON values (BigInts compare by value). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a === "bigint" || typeof b === "bigint") return typeof a === typeof b && a === b;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/** `#/components/schemas/<name>` */
-export function schemaRef(name: string): string {
-  return `#/components/schemas/${name}`;
-}
-
-export const SCHEMA_REF_PREFIX = "#/components/schemas/";

@@ -5,7 +5,7 @@
  * Pure: the original text and its parsed document in, insertions out.
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type ParsedNode } from "yaml";
-import { splitPointer } from "./shared.js";
+import { splitPointer } from "../lib/utils.js";
 
 export interface Insertion {
   readonly offset: number;

@@ -7,7 +7,7 @@
  */
 import { Document, isMap, isScalar, isSeq, Scalar, type Node, type Pair, type ToStringOptions } from "yaml";
 import type { ImportedSpec } from "./build-spec.js";
-import { isObject, SCHEMA_REF_PREFIX, type Json } from "./shared.js";
+import { isObject, type Json, SCHEMA_REF_PREFIX } from "../lib/utils.js";
 
 export const TO_STRING_OPTIONS: ToStringOptions = { lineWidth: 100, minContentWidth: 40, indent: 2, indentSeq: true, flowCollectionPadding: false };
 

@@ -6,11 +6,12 @@
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { checkSpec } from "../check.js";
+import { checkSpec } from "../check/check-spec.js";
 import { readDefinitions } from "../import/read-definitions.js";
-import { DefinitionsError, type Json } from "../import/shared.js";
-import { loadSpec } from "../load.js";
-import { formatProblem, SpecError } from "../problems.js";
+import { type Json } from "../lib/utils.js";
+import { DefinitionsError } from "../import/shared.js";
+import { loadSpec } from "../spec/load.js";
+import { formatProblem, SpecError } from "../spec/problems.js";
 import { UsageError } from "../usage-error.js";
 import { verifySpec } from "./verify.js";
 

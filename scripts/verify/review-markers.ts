@@ -4,9 +4,9 @@
  * warning at its position until a person has checked the fact and deleted the entry; `tcgen
  * generate --strict` fails on them. Pure.
  */
-import type { LoadedSpec } from "../load.js";
-import type { SpecProblem } from "../problems.js";
-import { isObject, joinPointer } from "../import/shared.js";
+import { isObject, joinPointer } from "../lib/utils.js";
+import type { LoadedSpec } from "../spec/load.js";
+import type { SpecProblem } from "../spec/problems.js";
 
 export const REVIEW_KEY = "x-tc-review";
 

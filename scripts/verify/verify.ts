@@ -8,9 +8,9 @@ import { buildSpec } from "../import/build-spec.js";
 import { CONSTRAINT_KINDS, CONTRACT_KINDS, compareSpecs, type DifferenceKind } from "../import/compare.js";
 import { applyDeclarations, findDeclarations, VERIFY_KEY } from "../import/declarations.js";
 import type { Definitions } from "../import/definitions.js";
-import type { Json } from "../import/shared.js";
-import type { LoadedSpec } from "../load.js";
-import type { SpecProblem } from "../problems.js";
+import { type Json } from "../lib/utils.js";
+import type { LoadedSpec } from "../spec/load.js";
+import type { SpecProblem } from "../spec/problems.js";
 
 /** The kinds verify reports: the contract, and what the spec adds to it. */
 export const VERIFIED_KINDS: ReadonlySet<DifferenceKind> = new Set<DifferenceKind>([...CONTRACT_KINDS, ...CONSTRAINT_KINDS]);
