@@ -2,55 +2,82 @@
  * A rate limiter shared by every job process of one account, on Redis (through ioredis).
  *
  * Tencent counts requests per SecretId and action in a sliding second. Each (account, action) has
- * one sorted set in Redis holding the send times of its recent and upcoming requests. `acquire`
- * runs one Lua script (atomic on the server) that reserves the earliest moment `t` at which one more
- * request keeps every window of `windowMs` at `limit` or fewer:
+ * a sorted set of slots in Redis; a slot counts from the moment it is granted until `windowMs` after
+ * its request came back (released), as the runtime's in-process limiter counts. Tencent saw the
+ * request between those two moments, so at most `limit` slots alive at any time means at most
+ * `limit` requests in any server second, whatever the network delays, the connection set-ups or the
+ * pauses between the grant and the send (a grant-time window fails there: a first request that
+ * opens a TLS connection arrives hundreds of ms after its grant, next to later ones).
  *
- *     t = max(now, latest reservation, the limit-th latest reservation + windowMs)
+ * Every step is one Lua script, atomic on the server, with Redis's own clock (`TIME`): the
+ * machines' clocks never matter. Waiters queue in Redis by ticket, first come first served across
+ * every process (no starvation); a waiter re-checks when the earliest slot ends (at most one window
+ * later) and refreshes its ticket then; the ticket of a waiter that died is dropped after `staleMs`.
+ * A slot whose holder died before releasing it ends after `leaseMs` + `windowMs`.
  *
- * then the caller sleeps until `t` and sends. `now` is Redis's own clock (`TIME`), so the machines'
- * clocks never matter, only their timers' durations. Reservations are handed out in the order the
- * requests reach Redis, across every process: first come, first served, and nobody starves; no one
- * polls, each caller wakes once, at its own time.
- *
- * Network delays differ between requests: one reserved at `t` may arrive at Tencent later than one
- * reserved at `t + 1000`, squeezing both into one server second. `windowMs` is therefore 1,000 ms plus
- * a margin (default 100 ms) that must exceed the spread of the send-to-arrival delays: the limiter
- * then spends `limit * 1000 / windowMs` requests per second (91 % of the limit by default) and never
- * more than `limit` land in any server second.
- *
- * A caller whose deadline falls before its slot is refused at once (the script knows the wait), one
- * that is aborted while sleeping gives its reservation back. Redis that does not answer within the
- * deadline (or `commandTimeoutMs`) ends in `RedisUnavailableError`. `close()` ends the connection and
- * every wait: nothing keeps the process alive after it.
+ * A caller out of deadline gets `RateLimitWaitTimeoutError`, an aborted one the signal's reason;
+ * both give their ticket back. Redis that does not answer within the deadline (or
+ * `commandTimeoutMs`) ends in `RedisUnavailableError`. `close()` ends the connection and every
+ * wait: nothing keeps the process alive after it.
  */
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { LimiterClosedError, RateLimitWaitTimeoutError, RedisUnavailableError } from "./fleet-errors.js";
 
-/** Reserve the next slot, or say how far it is when that is beyond the caller's deadline. */
-const RESERVE = `
-local t = redis.call('TIME')
+const NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local maxWait = tonumber(ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local n = redis.call('ZCARD', KEYS[1])
-local at = now
-if n > 0 then
-  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  at = math.max(at, tonumber(last[2]))
-  if n >= limit then
-    local nth = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
-    at = math.max(at, tonumber(nth[2]) + window)
-  end
-end
-if at - now > maxWait then return {0, at - now} end
-redis.call('ZADD', KEYS[1], at, ARGV[4])
-redis.call('PEXPIRE', KEYS[1], at - now + window + 1000)
-return {1, at - now}
 `;
+
+/**
+ * KEYS: slots, queue (ticket -> sequence), seen (ticket -> last check), seq.
+ * ARGV: limit, windowMs, leaseMs, staleMs, token (this caller's ticket and slot id).
+ * Returns {1, 0} when granted, {0, ms until worth checking again} otherwise.
+ */
+const ACQUIRE =
+  NOW +
+  `local limit, window, lease, stale, token = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - stale)) do
+  redis.call('ZREM', KEYS[2], dead)
+  redis.call('ZREM', KEYS[3], dead)
+end
+if not redis.call('ZSCORE', KEYS[2], token) then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), token)
+end
+local free = limit - redis.call('ZCARD', KEYS[1])
+if redis.call('ZRANK', KEYS[2], token) < free then
+  redis.call('ZREM', KEYS[2], token)
+  redis.call('ZREM', KEYS[3], token)
+  redis.call('ZADD', KEYS[1], now + lease + window, token)
+  redis.call('PEXPIRE', KEYS[1], lease + window + 1000)
+  return {1, 0}
+end
+redis.call('ZADD', KEYS[3], now, token)
+for i = 2, 4 do redis.call('PEXPIRE', KEYS[i], stale * 2 + window) end
+local wake = now + window
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if first[2] and tonumber(first[2]) < wake then wake = tonumber(first[2]) end
+return {0, math.max(1, wake - now)}
+`;
+
+/** KEYS: slots. ARGV: token, windowMs. The slot now ends one window from now (never later than its lease). */
+const RELEASE =
+  NOW +
+  `local ends = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if ends and tonumber(ends) > now + tonumber(ARGV[2]) then redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) end
+return 1
+`;
+
+/** KEYS: queue, seen. ARGV: token. */
+const LEAVE = `redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** A granted slot: call `release()` once the request is over (answered or failed). */
+export interface Permit {
+  release(): Promise<void>;
+}
 
 export interface RedisRateLimiterOptions {
   /** `redis://host:port/db` or ioredis options. */
@@ -59,8 +86,12 @@ export interface RedisRateLimiterOptions {
   readonly account: string;
   /** Prefix of the Redis keys. Default `tcgen:rate`. */
   readonly prefix?: string;
-  /** The window counted, in ms: Tencent's second plus a margin for uneven network delays. Default 1,100. */
+  /** How long a released slot still counts, in ms: Tencent's second plus a margin for clock granularity. Default 1,010. */
   readonly windowMs?: number;
+  /** Longest a request may hold its slot before release (a holder that died), in ms. Default 120,000 (the client's call deadline). */
+  readonly leaseMs?: number;
+  /** A waiter not seen for this long (a process that died while waiting) loses its place, in ms. Default 3,000. */
+  readonly staleMs?: number;
   /** Longest wait for any one Redis answer, in ms (within the caller's deadline). Default 5,000. */
   readonly commandTimeoutMs?: number;
 }
@@ -72,10 +103,12 @@ export interface AcquireOptions {
   readonly deadlineMs?: number | undefined;
 }
 
-export const DEFAULT_WINDOW_MS = 1_100;
+export const DEFAULT_WINDOW_MS = 1_010;
 
 export class RedisRateLimiter {
   readonly windowMs: number;
+  readonly leaseMs: number;
+  readonly staleMs: number;
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly commandTimeoutMs: number;
@@ -88,6 +121,9 @@ export class RedisRateLimiter {
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     if (!(this.windowMs >= 1000)) throw new RangeError(`windowMs must be at least 1000 (Tencent counts per second), got ${this.windowMs}`);
     if (!options.account) throw new TypeError("account must name whose limits these are (e.g. the SecretId)");
+    this.leaseMs = options.leaseMs ?? 120_000;
+    this.staleMs = options.staleMs ?? 3_000;
+    if (!(this.staleMs > this.windowMs)) throw new RangeError(`staleMs must exceed windowMs (waiters check in once per window), got ${this.staleMs}`);
     this.prefix = options.prefix ?? "tcgen:rate";
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5_000;
     const base: RedisOptions = {
@@ -105,16 +141,17 @@ export class RedisRateLimiter {
     this.redis.connect().catch((error) => (this.lastError = error));
   }
 
-  /** The Redis key of one action's reservations. */
+  /** The Redis key of one action's slots (its queue, tickets and sequence sit beside it). */
   keyOf(action: string): string {
     return `${this.prefix}:{${this.options.account}}:${action}`;
   }
 
   /**
-   * Resolves when one request of `action` may be sent, at most `limit` per window across every
-   * process sharing this Redis and account.
+   * Resolves with a permit when one request of `action` may be sent: at most `limit` slots alive
+   * at once across every process sharing this Redis and account. Release the permit when the
+   * request is over.
    */
-  async acquire(action: string, limit: number, options: AcquireOptions = {}): Promise<void> {
+  async acquire(action: string, limit: number, options: AcquireOptions = {}): Promise<Permit> {
     if (this.closed) throw new LimiterClosedError();
     if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError(`limit of ${action} must be a positive integer, got ${limit}`);
     const { signal } = options;
@@ -124,21 +161,59 @@ export class RedisRateLimiter {
     const remaining = () => deadlineMs - (performance.now() - started);
     const token = randomUUID();
     const key = this.keyOf(action);
-    const maxWait = Number.isFinite(deadlineMs) ? Math.max(0, Math.floor(remaining())) : 1e15;
-    const [granted, waitMs] = (await this.command(
-      () => this.redis.eval(RESERVE, 1, key, limit, this.windowMs, maxWait, token) as Promise<[number, number]>,
-      Math.min(remaining(), this.commandTimeoutMs),
-      signal,
-    )) as [number, number];
-    if (granted !== 1) throw new RateLimitWaitTimeoutError(action, deadlineMs, waitMs);
-    if (waitMs <= 0) return;
+    const keys = [key, `${key}:queue`, `${key}:seen`, `${key}:seq`];
     try {
-      await this.sleep(waitMs, signal);
+      for (;;) {
+        if (remaining() <= 0) throw new RateLimitWaitTimeoutError(action, deadlineMs, undefined);
+        const cutByDeadline = remaining() < this.commandTimeoutMs;
+        const [granted, waitMs] = await this.command(
+          () => this.redis.eval(ACQUIRE, 4, ...keys, limit, this.windowMs, this.leaseMs, this.staleMs, token) as Promise<[number, number]>,
+          Math.min(remaining(), this.commandTimeoutMs),
+          signal,
+        ).catch((error: unknown) => {
+          // A connected Redis that was merely slower than the rest of the caller's deadline is a wait that ran out.
+          if (error instanceof RedisUnavailableError && cutByDeadline && this.redis.status === "ready") {
+            throw new RateLimitWaitTimeoutError(action, deadlineMs, undefined);
+          }
+          throw error;
+        });
+        if (granted === 1) return this.permit(key, token);
+        if (remaining() <= 0) throw new RateLimitWaitTimeoutError(action, deadlineMs, undefined);
+        await this.sleep(Math.min(waitMs, remaining()), signal);
+      }
     } catch (error) {
-      // Give the slot back so that others may use it; best effort, bounded.
-      if (!this.closed) await this.command(() => this.redis.zrem(key, token), 1_000, undefined).catch(() => undefined);
+      // Give the place in the queue back: best effort, briefly (a dead waiter's ticket goes stale anyway).
+      if (!this.closed && this.redis.status === "ready") {
+        await this.command(() => this.redis.eval(LEAVE, 2, keys[1]!, keys[2]!, token), 250, undefined).catch(() => undefined);
+      }
       throw error;
     }
+  }
+
+  /**
+   * Runs `fn` in a slot of `action`, released when it settles. `fn` gets the caller's signal.
+   */
+  async limitedCall<T>(action: string, limit: number, fn: () => Promise<T>, options: AcquireOptions = {}): Promise<T> {
+    const permit = await this.acquire(action, limit, options);
+    try {
+      return await fn();
+    } finally {
+      await permit.release();
+    }
+  }
+
+  private permit(key: string, token: string): Permit {
+    let released: Promise<void> | undefined;
+    return {
+      // A release that fails leaves the slot to end with its lease: slower, never over the limit.
+      release: () =>
+        (released ??= this.closed
+          ? Promise.resolve()
+          : this.command(() => this.redis.eval(RELEASE, 1, key, token, this.windowMs), this.commandTimeoutMs, undefined).then(
+              () => undefined,
+              () => undefined,
+            )),
+    };
   }
 
   /** Ends the connection and every wait (they reject with `LimiterClosedError`). Idempotent. */
@@ -211,7 +286,8 @@ function actionOf(request: Request): string {
 
 /**
  * A `fetch` for a generated client's `fetch` option: every attempt (retries included) first takes a
- * slot of its action from the shared limiter, within the attempt's own signal. Pair it with
+ * slot of its action from the shared limiter, within the attempt's own signal, and releases it when
+ * the answer's head has arrived (Tencent has counted the request by then). Pair it with
  * `rateLimit: false` so the client's in-process limiter does not count twice (`fleetClientOptions`).
  */
 export function limitedFetch(
@@ -223,8 +299,13 @@ export function limitedFetch(
   return async (request) => {
     const action = actionOf(request);
     const limit = limits[action];
-    if (limit !== undefined) await limiter.acquire(action, limit, { signal: request.signal, deadlineMs: options.deadlineMs });
-    return send(request);
+    if (limit === undefined) return send(request);
+    const permit = await limiter.acquire(action, limit, { signal: request.signal, deadlineMs: options.deadlineMs });
+    try {
+      return await send(request);
+    } finally {
+      await permit.release();
+    }
   };
 }
 
