@@ -1,7 +1,7 @@
 /**
  * The fleet run's invariants (bench/fleet.ts measures its figures): 8 worker processes, 40
- * instances, the emulator's rate limits on. With the shared Redis limiter: no RequestLimitExceeded,
- * no second over any action's limit, every instance done and started once, a SIGKILLed worker's
+ * instances, the emulator's rate limits on. With the shared Redis limiter: no RequestLimitExceeded
+ * (the emulator's own per-second count), every instance done and started once, a SIGKILLed worker's
  * instance done by another. Without it: the emulator refuses, so this test can fail.
  */
 import { expect, it } from "vitest";
@@ -14,9 +14,9 @@ describeRedis("the fleet run against the emulator", () => {
     console.log(formatRun(result));
     expect(result.requestLimitExceeded).toBe(0);
     expect(result.summary).toMatchObject({ done: 40, failed: 0, active: 0, pending: 0 });
-    for (const [action, figures] of Object.entries(result.actions)) {
-      expect(figures.busiestSecond, action).toBeLessThanOrEqual(figures.limit);
-    }
+    // (The emulator's own count is the invariant; the busiest-second figures are read from its log's
+    // answer times, a little after admission, so they are printed, not asserted: redis-limiter.test.ts
+    // counts arrival windows exactly.)
     for (const instance of result.summary.instances) {
       expect(instance.attemptsStarted, instance.instanceId).toBe(instance.instanceId === result.killedInstance ? 2 : 1);
       expect((instance.result as { size: number }).size).toBe(64 * 1024);
