@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { FleetQueue, nightOf, type NightSummary } from "../jobs/backup/queue.js";
 import { startRedis } from "../test/support/redis.js";
 import { MOCK_CREDENTIALS, mongodbService, startMock, type InstanceSeed } from "./fleet-deps.js";
+import { busiestWindow } from "./lib/busiest-window.js";
 
 const WORKER = fileURLToPath(new URL("./fleet-worker.ts", import.meta.url));
 
@@ -56,16 +57,6 @@ export interface FleetRunResult {
   /** Time from the SIGKILL until another worker started the killed worker's instance. */
   readonly restartMs?: number;
   readonly killedInstance?: string;
-}
-
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let end = 0, start = 0; end < sorted.length; end++) {
-    while (sorted[start]! <= sorted[end]! - windowMs) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
 }
 
 function spawnWorker(args: string[], onLine: (line: string) => void): Promise<ChildProcess> {

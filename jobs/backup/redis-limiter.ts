@@ -234,45 +234,43 @@ export class RedisRateLimiter {
   private command<T>(run: () => Promise<T>, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
     const budget = Math.max(0, timeoutMs);
+    const unavailable = (cause: unknown) => new RedisUnavailableError(this.address, Math.round(budget), { cause });
+    return this.bounded(budget, signal, () => ({ error: unavailable(this.lastError) }), run().catch((error: unknown) => Promise.reject(unavailable(error))));
+  }
+
+  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    // Node's timers may fire up to 1 ms before the requested time on the millisecond clock.
+    return this.bounded(ms + 1, signal, () => ({ value: undefined }));
+  }
+
+  /**
+   * Waits for `work` (or nothing) for at most `ms`, then settles as `onTimer` says; ends early on
+   * abort (the signal's reason) or `close()`. Its timer and listener never outlive it.
+   */
+  private bounded<T>(ms: number, signal: AbortSignal | undefined, onTimer: () => { value: T } | { error: unknown }, work?: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
-      const finish = (fn: () => void) => {
+      const finish = (settle: () => void) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         this.waits.delete(stop);
-        fn();
+        settle();
       };
       const stop = (error: unknown) => finish(() => reject(error));
       const onAbort = () => stop(signal!.reason);
-      const timer = setTimeout(
-        () => stop(new RedisUnavailableError(this.address, Math.round(budget), { cause: this.lastError })),
-        budget,
-      );
+      const timer = setTimeout(() => {
+        const outcome = onTimer();
+        if ("error" in outcome) stop(outcome.error);
+        else finish(() => resolve(outcome.value));
+      }, ms);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.waits.add(stop);
-      run().then(
+      work?.then(
         (value) => finish(() => resolve(value)),
-        (error: unknown) => stop(new RedisUnavailableError(this.address, Math.round(budget), { cause: error })),
+        (error: unknown) => stop(error),
       );
-    });
-  }
-
-  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const finish = (fn: () => void) => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.waits.delete(stop);
-        fn();
-      };
-      const stop = (error: unknown) => finish(() => reject(error));
-      const onAbort = () => stop(signal!.reason);
-      // Node's timers may fire up to 1 ms before the requested time on the millisecond clock.
-      const timer = setTimeout(() => finish(resolve), ms + 1);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.waits.add(stop);
     });
   }
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { LimiterClosedError, RateLimitWaitTimeoutError, RedisUnavailableError } from "../../jobs/backup/fleet-errors.js";
 import { limitedFetch, RedisRateLimiter } from "../../jobs/backup/redis-limiter.js";
 import { describeRedis, freePort, startRedis, type RunningRedis } from "../support/redis.js";
+import { busiestWindow } from "../../bench/lib/busiest-window.js";
 
 const CHILD = fileURLToPath(new URL("./redis-limiter-child.ts", import.meta.url));
 
@@ -26,17 +27,6 @@ function runChild(args: string[]): Promise<{ pid: number; grants: number[]; exit
       resolve({ ...JSON.parse(out.trim().split("\n").at(-1)!), exitedAfterMs: performance.now() - printedAt });
     });
   });
-}
-
-/** The most requests inside any window of `windowMs` (closed on the right, as Tencent and the emulator count). */
-function busiestWindow(times: number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let end = 0, start = 0; end < sorted.length; end++) {
-    while (sorted[start]! <= sorted[end]! - windowMs) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
 }
 
 describeRedis("the Redis rate limiter", () => {
