@@ -131,6 +131,9 @@ export class RedisRateLimiter {
       retryStrategy: (times) => Math.min(50 * times, 1_000),
       maxRetriesPerRequest: null,
       connectTimeout: this.commandTimeoutMs,
+      // ioredis ends a connection with a timer of this length that nothing clears when the connection
+      // never opened (Redis down): its 2 s default kept the process alive that long after close().
+      disconnectTimeout: 100,
       lazyConnect: true,
     };
     this.redis = typeof options.redis === "string" ? new Redis(options.redis, base) : new Redis({ ...base, ...options.redis });
