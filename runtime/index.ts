@@ -1,11 +1,12 @@
 /** The hand-written runtime every generated client builds on. */
-export { createTencentCloudClient, DEFAULT_IDLE_TIMEOUT_MS } from "./client.js";
+export { DEFAULT_IDLE_TIMEOUT_MS } from "./client/core.js";
+export type { Core } from "./client/core.js";
 export { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "./answer.js";
 export { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "./call.js";
 export type { AbortLike } from "./deadline.js";
 export { MAX_GET_QUERY_BYTES, prepareRequest } from "./prepare.js";
 export type { PreparedRequest, RequestSettings } from "./prepare.js";
-export type { CallOptions, ClientOptions, Language, ServiceDescriptor, TencentCloudClient } from "./client.js";
+export type { CallOptions, ClientOptions, Language } from "./client/options.js";
 export type { CallEvent, Logger } from "./call.js";
 export { readEnvelope } from "./envelope.js";
 export type { EnvelopeOptions, TextResult } from "./envelope.js";

@@ -8,7 +8,7 @@
  * Polls back off exponentially (doubling from `minDelayMs` up to `maxDelayMs`) with jitter, so many
  * waiters started together spread out; never faster than the action's documented rate limit.
  */
-import type { CallOptions } from "./client.js";
+import type { CallOptions } from "./client/options.js";
 import { TimeoutError } from "./errors.js";
 import { sleep } from "./deadline.js";
 import { WaiterFailedError, WaiterTimeoutError } from "./waiter-errors.js";

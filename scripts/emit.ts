@@ -21,7 +21,7 @@ export interface EmitOptions {
 }
 
 /** The files emitted per service, in order; each comes from `templates/<name>.hbs` except schema.ts. */
-export const TEMPLATE_FILES = ["client.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts", "validators.ts"] as const;
+export const TEMPLATE_FILES = ["types.ts", "actions.ts", "client.ts", "commands.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts", "validators.ts"] as const;
 
 const PRETTIER_OPTIONS: prettier.Options = {
   parser: "typescript",
@@ -46,6 +46,7 @@ export async function emitService(
   const context = {
     ...model,
     runtimeImport: options.runtimeImport,
+    internalImport: internalImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
     validators: buildValidators(model, specValue),
     int64: buildInt64Plans(model, specValue as Record<string, unknown>),
@@ -62,6 +63,14 @@ export async function emitService(
     out.set(`${model.service}/${name}`, await format(text, `${model.service}/${name}`));
   }
   return out;
+}
+
+/**
+ * The runtime's internal entry (what generated code imports) beside its public one:
+ * `tcgen/runtime` → `tcgen/runtime/internal`, `../../runtime/index.js` → `../../runtime/internal.js`.
+ */
+export function internalImportOf(runtimeImport: string): string {
+  return runtimeImport.endsWith("/index.js") ? `${runtimeImport.slice(0, -"/index.js".length)}/internal.js` : `${runtimeImport}/internal`;
 }
 
 async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {

@@ -23,11 +23,11 @@ type Client = Record<string, (input: unknown, options?: unknown) => Promise<Reco
 let scratch: string;
 let createBillingClient: (options: Record<string, unknown>) => Client;
 let billingMock: MockServiceDefinition;
-let billingService: { int64: Int64Plans };
+let billingServiceInt64: Int64Plans;
 beforeAll(async () => {
   scratch = await scratchDir("int64");
   await generate({ spec: "test/fixtures/specs/billing/2018-07-09.yaml", out: scratch, cwd: repoRoot });
-  ({ createBillingClient, billingMock, billingService } = await import(pathToFileURL(path.join(scratch, "billing", "index.ts")).href));
+  ({ createBillingClient, billingMock, billingServiceInt64 } = await import(pathToFileURL(path.join(scratch, "billing", "index.ts")).href));
   ({ billingMock } = await import(pathToFileURL(path.join(scratch, "billing", "mock.ts")).href));
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
@@ -237,7 +237,7 @@ describe("the exact reader", () => {
   });
 
   it("stringify and parse round-trip marked members exactly, and change nothing else", () => {
-    const plans = billingService.int64;
+    const plans = billingServiceInt64;
     const plan = { members: { Response: { ref: "DescribeDealsResponse" } } } as const;
     const parsed = parseWithInt64(DEALS_TEXT, plan, plans);
     const written = stringifyWithInt64(parsed, plan, plans);
