@@ -12,9 +12,11 @@
  */
 import { AttemptScope, CallScope, checkTimeout, sleep } from "./deadline.js";
 import { readEnvelope, type TextResult } from "./envelope.js";
-import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
-import { ActionRateLimiter } from "./limiter.js";
-import { backoffDelay, DEFAULT_RETRY, RetryBudget, retryReason, type RetryOptions } from "./retry.js";
+import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors/index.js";
+import { backoffDelay } from "./policy/backoff.js";
+import { RetryBudget } from "./policy/budget.js";
+import { ActionRateLimiter } from "./policy/limiter.js";
+import { DEFAULT_RETRY, retryReason, type RetryOptions } from "./policy/retry.js";
 
 /**
  * Default deadline of a call: 2 minutes, room for two attempts that each wait their full
@@ -197,7 +199,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
         lastError = error;
         const reason = retryReason(error, request.idempotent);
         const canRetry = reason !== undefined && attempt < context.retry.maxAttempts && (context.budget?.trySpend() ?? true);
-        const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs) : undefined;
+        const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs, "full") : undefined;
         report(context, request, attempt, started, { ...failure(error, status, delay), ...(wire?.expired ? { outcome: "timeout" as const } : {}) });
         if (delay === undefined) {
           if (error instanceof TimeoutError && reason === undefined && !request.idempotent) {
@@ -221,7 +223,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
 
 function failure(error: unknown, status: number | undefined, retryInMs: number | undefined): Partial<CallEvent> {
   if (error instanceof TencentCloudApiError) {
-    return { outcome: "api-error", status, requestId: error.requestId, errorCode: error.code, error: describe(error), retryInMs };
+    return { outcome: "api-error", status, requestId: error.requestId || undefined, errorCode: error.code, error: describe(error), retryInMs };
   }
   return { outcome: "transport-error", status: error instanceof TencentCloudTransportError ? error.status : status, error: describe(error), retryInMs };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsResolver, REFRESH_MARGIN_MS, type ProvidedCredentials } from "../runtime/credentials.js";
-import { CredentialsError } from "../runtime/errors.js";
+import { CredentialsError } from "../runtime/errors/index.js";
 
 let home: string;
 beforeAll(async () => {

@@ -3,7 +3,8 @@
  * that ignores the offset), then the generated `paginate…` methods against the emulator, 250 tasks.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { collect, paginate, PaginationError, type PaginatorDefinition } from "../runtime/index.js";
+import { PaginationError } from "../runtime/index.js";
+import { collect, paginate, type PaginatorDefinition } from "../runtime/paginate.js";
 import { createMongodbClient } from "../generated/mongodb/index.js";
 import { mongodbHandlers } from "../mock/mongodb/handlers.js";
 import { startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";

@@ -11,7 +11,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
 import { startMockServer, type MockCall, type RunningMock } from "../runtime/mock/server.js";
-import type { MockServiceDefinition } from "../runtime/index.js";
+import type { MockServiceDefinition } from "../runtime/mock/definition.js";
 import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");

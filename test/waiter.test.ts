@@ -4,7 +4,8 @@
  * clock the waiter's sleeps move forward: no real waiting, nothing timed.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { TimeoutError, waitForItems, WaiterFailedError, WaiterTimeoutError, type WaiterDefinition, type WaiterOptions } from "../runtime/index.js";
+import { TimeoutError, WaiterFailedError, WaiterTimeoutError, type WaiterOptions } from "../runtime/index.js";
+import { waitForItems, type WaiterDefinition } from "../runtime/waiter.js";
 import { createMongodbClient, type BackupDownloadTask } from "../generated/mongodb/index.js";
 import { startMock, type RunningMongodbMock } from "../mock/index.js";
 

@@ -2,7 +2,7 @@
 import type { Logger } from "../call.js";
 import type { ValidationOptions } from "../call-validation.js";
 import type { Credentials, CredentialsProvider } from "../credentials.js";
-import type { RetryOptions } from "../retry.js";
+import type { RetryOptions } from "../policy/retry.js";
 
 export type Language = "zh-CN" | "en-US";
 

@@ -9,7 +9,7 @@
  */
 import { announcedLength, answerCoding, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "../answer.js";
 import type { TextResult } from "../envelope.js";
-import { AnswerTooLargeError, TencentCloudTransportError } from "../errors.js";
+import { AnswerTooLargeError, TencentCloudTransportError } from "../errors/index.js";
 import type { PreparedRequest } from "../prepare.js";
 
 export interface FetchSendOptions {

@@ -7,7 +7,7 @@
  * dropped connections and attempts that got no answer in time. The README's "What is retried"
  * table is this function.
  */
-import { TencentCloudApiError, AnswerTooLargeError, TencentCloudTransportError, TimeoutError } from "./errors.js";
+import { TencentCloudApiError, AnswerTooLargeError, TencentCloudTransportError, TimeoutError } from "../errors/index.js";
 
 export interface RetryOptions {
   /** Attempts per call, the first included. Default 3; 1 turns retries off. */
@@ -43,7 +43,7 @@ const REFUSED_STATUSES = new Set([429, 503]);
 /** Server and gateway failures after which only a harmless repetition is allowed. */
 const FAILED_STATUSES = new Set([500, 502, 504]);
 
-export type RetryReason = "throttled" | "refused" | "not-sent" | "gateway" | "connection" | "internal-error" | "clock-skew";
+export type RetryReason = "throttled" | "refused" | "not-sent" | "gateway" | "connection" | "internal-error";
 
 /** Why `error` may be retried for an action, or undefined when it must not be. */
 export function retryReason(error: unknown, idempotent: boolean): RetryReason | undefined {
@@ -70,37 +70,6 @@ export function retryReason(error: unknown, idempotent: boolean): RetryReason | 
     if (idempotent) return "connection";
   }
   return undefined;
-}
-
-/** Full jitter: a random wait between 0 and the capped exponential ceiling for this attempt (1-based). */
-export function backoffDelay(attempt: number, base: number, max: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(max, base * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
-}
-
-/**
- * A token bucket that stops retry storms: each retry spends a token, each success earns a fraction
- * back. When a failing endpoint has drained it, calls fail after one attempt instead of hammering it.
- */
-export class RetryBudget {
-  private tokens: number;
-  constructor(
-    private readonly capacity: number,
-    private readonly refillPerSuccess: number,
-  ) {
-    this.tokens = capacity;
-  }
-  trySpend(): boolean {
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-  recordSuccess(): void {
-    this.tokens = Math.min(this.capacity, this.tokens + this.refillPerSuccess);
-  }
-  get available(): number {
-    return this.tokens;
-  }
 }
 
 function errorCode(error: unknown): string | undefined {
