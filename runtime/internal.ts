@@ -12,7 +12,6 @@ export type { PageInput, PaginatorDescriptor, WaiterDescriptor } from "./paging/
 export type { WaiterOptions } from "./waiter.js";
 export { int64Wire } from "./int64.js";
 export type { Int64Plan, Int64Plans } from "./int64.js";
-export type { MockActionDefinition, MockServiceDefinition, MockValidation } from "./mock/definition.js";
 // What emitted validators call (validators.ts).
 export { MAX_DEPTH, MAX_ISSUES, toStandardResult } from "./validation.js";
 export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";

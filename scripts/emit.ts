@@ -47,6 +47,7 @@ export async function emitService(
     ...model,
     runtimeImport: options.runtimeImport,
     internalImport: internalImportOf(options.runtimeImport),
+    mockImport: mockImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
     validators: buildValidators(model, specValue),
     int64: buildInt64Plans(model, specValue as Record<string, unknown>),
@@ -71,6 +72,16 @@ export async function emitService(
  */
 export function internalImportOf(runtimeImport: string): string {
   return runtimeImport.endsWith("/index.js") ? `${runtimeImport.slice(0, -"/index.js".length)}/internal.js` : `${runtimeImport}/internal`;
+}
+
+/**
+ * The emulator's entry beside the runtime, for the type of the generated `mock.ts`:
+ * `tcgen/runtime` → `tcgen/mock`, `../../runtime/index.js` → `../../mock/index.js`; `tcgen/mock` otherwise.
+ */
+export function mockImportOf(runtimeImport: string): string {
+  if (runtimeImport.endsWith("runtime/index.js")) return `${runtimeImport.slice(0, -"runtime/index.js".length)}mock/index.js`;
+  if (runtimeImport.endsWith("/runtime")) return `${runtimeImport.slice(0, -"runtime".length)}mock`;
+  return "tcgen/mock";
 }
 
 async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {

@@ -19,7 +19,7 @@ import {
 } from "../generated/mongodb/index.js";
 import { TencentCloudApiError as RuntimeApiError } from "../runtime/index.js";
 import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMockServer, type MockAnswer, type RunningMock } from "../runtime/mock/server.js";
+import { startMock, type MockAnswer, type RunningMock } from "../mock/server.js";
 import { TCGEN_VERSION } from "../runtime/version.js";
 import { repoRoot } from "./helpers.js";
 
@@ -37,7 +37,7 @@ const commonCodes: string[] = spec["x-tc-common-errors"].map((e: { code: string 
 let mock: RunningMock;
 let answer: MockAnswer | undefined;
 beforeAll(async () => {
-  mock = await startMockServer(mongodbMock, {
+  mock = await startMock(mongodbMock, {
     // Many calls in a row: the documented 20/s limit is the emulator's business elsewhere (test/mock-*.test.ts).
     faults: { rateLimit: false },
     handlers: {
@@ -92,7 +92,7 @@ for (const [transport, transportOptions] of Object.entries(TRANSPORTS)) {
     });
 
     it("answers with the spec's example when no handler overrides it", async () => {
-      const plain = await startMockServer(mongodbMock);
+      const plain = await startMock(mongodbMock);
       try {
         const result = await createMongodbClient({ credentials: plain.credentials, endpoint: plain.url }).createBackupDownloadTask(input);
         expect(result.Tasks).toEqual(
@@ -118,7 +118,7 @@ for (const [transport, transportOptions] of Object.entries(TRANSPORTS)) {
     });
 
     it("reads credentials from TENCENTCLOUD_* at call time, and sends X-TC-Token only with a token", async () => {
-      const withToken = await startMockServer(mongodbMock, { credentials: { ...mock.credentials, token: "session-token-1" } });
+      const withToken = await startMock(mongodbMock, { credentials: { ...mock.credentials, token: "session-token-1" } });
       const saved = { ...process.env };
       try {
         process.env["TENCENTCLOUD_SECRET_ID"] = mock.credentials.secretId;
@@ -206,7 +206,7 @@ for (const [transport, transportOptions] of Object.entries(TRANSPORTS)) {
     });
 
     it("a refused connection is a TencentCloudTransportError without a status", async () => {
-      const closed = await startMockServer(mongodbMock);
+      const closed = await startMock(mongodbMock);
       await closed.close();
       const error = await createMongodbClient({ credentials: mock.credentials, endpoint: closed.url })
         .createBackupDownloadTask(input)

@@ -16,11 +16,11 @@ import {
   type CallEvent,
   type MongodbClientOptions,
 } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
 
 const running: RunningMongodbMock[] = [];
-async function emulator(options: StartMockOptions = {}) {
-  const mock = await startMock(options);
+async function emulator(options: StartMongodbMockOptions = {}) {
+  const mock = await startMongodbMock(options);
   running.push(mock);
   return mock;
 }

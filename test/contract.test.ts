@@ -1,12 +1,12 @@
 /**
- * Contract suite: the generated client against the emulator (`startMock`, with its world) for every
+ * Contract suite: the generated client against the emulator (`startMongodbMock`, with its world) for every
  * action of the spec and every error code the spec documents. Codes the emulator produces by itself
  * are provoked for real; the others are injected through its fault script.
  */
 import { describe, expect, it } from "vitest";
 import { createMongodbClient, TencentCloudApiError } from "../generated/mongodb/index.js";
 import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
 
 type ClientOptions = Parameters<typeof createMongodbClient>[0];
 type Provoke = (mock: RunningMongodbMock, action: string) => Promise<unknown> | undefined;
@@ -38,7 +38,7 @@ const PROVOKED: Record<string, Provoke> = {
 
 describe("contract: every action", () => {
   it.each(Object.keys(mongodbMock.actions))("%s answers its example request", async (action) => {
-    const mock = await startMock();
+    const mock = await startMongodbMock();
     try {
       const result = (await callExample(mock, action)) as { RequestId: string };
       expect(result.RequestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -57,7 +57,7 @@ describe("contract: every documented error code", () => {
   });
 
   it.each(cases)("%s → %s reaches the caller as TencentCloudApiError", async (action, code) => {
-    const mock = await startMock({ faults: { rateLimit: code === "RequestLimitExceeded" } });
+    const mock = await startMongodbMock({ faults: { rateLimit: code === "RequestLimitExceeded" } });
     try {
       const provoked = PROVOKED[code]?.(mock, action);
       if (!provoked) mock.faults.script = [{ action, error: code, message: `scripted ${code}` }];

@@ -12,8 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { mongodbHandlers } from "../mock/mongodb/handlers.js";
-import { fileChunk, startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";
+import { mongodbHandlers } from "../mock/services/mongodb/handlers.js";
+import { fileChunk, startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
 import { repoRoot, scratchDir } from "./helpers.js";
 
 const FILE_BYTES = 3 * 1024 * 1024 + 7;
@@ -50,8 +50,8 @@ function runJob(args: string[], env: Record<string, string | undefined>): Run {
   return { child, done };
 }
 
-async function emulator(options: StartMockOptions = {}) {
-  const mock = await startMock({ world: { taskQueuedMs: 100, taskRunningMs: 300, fileBytes: FILE_BYTES }, ...options });
+async function emulator(options: StartMongodbMockOptions = {}) {
+  const mock = await startMongodbMock({ world: { taskQueuedMs: 100, taskRunningMs: 300, fileBytes: FILE_BYTES }, ...options });
   running.push(mock);
   return mock;
 }

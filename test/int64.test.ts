@@ -11,8 +11,8 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMongodbClient, ResponseValidationError } from "../generated/mongodb/index.js";
 import { parseJsonExact, parseWithInt64, stringifyWithInt64, type Int64Plans } from "../runtime/int64.js";
-import { startMockServer } from "../runtime/mock/server.js";
-import type { MockServiceDefinition } from "../runtime/mock/definition.js";
+import { startMock } from "../mock/server.js";
+import type { MockServiceDefinition } from "../mock/definition.js";
 import { generate } from "../scripts/generate.js";
 import { repoRoot, scratchDir, specProblems, typeCheckStrict } from "./helpers.js";
 import { closeHostileServers, hostileHttp, TRANSPORTS } from "./hostile.js";
@@ -113,7 +113,7 @@ describe("x-tc-int64 checks and drift", () => {
 
   it("the emulator reads and writes marked members as numbers on the wire, exact decimal strings for its handlers", async () => {
     const seen: unknown[] = [];
-    const mock = await startMockServer(billingMock, {
+    const mock = await startMock(billingMock, {
       handlers: {
         CancelDeal: (call) => {
           seen.push(call.params["DealId"]);

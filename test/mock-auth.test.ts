@@ -3,12 +3,12 @@
  * one signed element after signing, must all be refused with the right code; unaltered ones all pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
 import { sendRaw, signedRequest, type RawRequest } from "./raw-request.js";
 
 let mock: RunningMongodbMock;
 beforeAll(async () => {
-  mock = await startMock({ faults: { rateLimit: false } });
+  mock = await startMongodbMock({ faults: { rateLimit: false } });
 });
 afterAll(() => mock.close());
 
@@ -115,7 +115,7 @@ describe("authentication details", () => {
   });
 
   it("checks the token of temporary credentials", async () => {
-    const temporary = await startMock({ credentials: { secretId: "AKIDtemporary", secretKey: "temporary-key", token: "sts-token" } });
+    const temporary = await startMongodbMock({ credentials: { secretId: "AKIDtemporary", secretKey: "temporary-key", token: "sts-token" } });
     try {
       const signed = (token?: string) =>
         signedRequest({

@@ -1,12 +1,12 @@
 /** The emulator's wire rules, its world, and fault injection, seen through the generated client and raw requests. */
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient, TencentCloudApiError, TencentCloudTransportError } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
 import { sendRaw, signedRequest } from "./raw-request.js";
 
 const running: RunningMongodbMock[] = [];
-async function emulator(options: StartMockOptions = {}) {
-  const mock = await startMock(options);
+async function emulator(options: StartMongodbMockOptions = {}) {
+  const mock = await startMongodbMock(options);
   running.push(mock);
   // A client that sends each call once and does not pace itself: the emulator's behaviour is under test.
   const mongodb = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, retry: { maxAttempts: 1 }, rateLimit: false });

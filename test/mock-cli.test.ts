@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMongodbClient } from "../generated/mongodb/index.js";
-import { MOCK_CREDENTIALS } from "../runtime/mock/server.js";
+import { MOCK_CREDENTIALS } from "../mock/server.js";
 import { TCGEN_VERSION } from "../runtime/version.js";
 import { repoRoot, runCli } from "./helpers.js";
 

@@ -4,19 +4,19 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
 
 const running: RunningMongodbMock[] = [];
 afterEach(async () => {
   for (const mock of running.splice(0)) await mock.close();
 });
 /** The emulator on a clock only the test moves, and a client that checks every answer against the spec. */
-async function emulator(options: StartMockOptions = {}) {
+async function emulator(options: StartMongodbMockOptions = {}) {
   // Frozen but for what the test adds, so ages (Percent, TimeSpend) are exact; near enough to the
   // client's clock for its signatures.
   const clock = { offsetMs: 0 };
   const frozen = Date.now();
-  const mock = await startMock({ now: () => frozen + clock.offsetMs, ...options });
+  const mock = await startMongodbMock({ now: () => frozen + clock.offsetMs, ...options });
   running.push(mock);
   const mongodb = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, validate: { response: "strict" }, rateLimit: false });
   return { mock, mongodb, clock };

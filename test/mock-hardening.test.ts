@@ -10,8 +10,8 @@ import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
-import { MAX_POST_BYTES } from "../runtime/mock/server.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
+import { MAX_POST_BYTES } from "../mock/server.js";
 import { repoRoot } from "./helpers.js";
 
 const running: RunningMongodbMock[] = [];
@@ -24,7 +24,7 @@ const oversized = JSON.stringify({ InstanceId: "cmgo-dygv1rnp", Padding: "x".rep
 
 describe("keep-alive clients and an oversized request", () => {
   it("Node's fetch: RequestSizeLimitExceeded with Connection: close, then the next requests succeed (five rounds)", async () => {
-    const mock = await startMock();
+    const mock = await startMongodbMock();
     running.push(mock);
     const mongodb = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, fetch: (request) => fetch(request) });
     for (let round = 0; round < 5; round++) {
@@ -36,7 +36,7 @@ describe("keep-alive clients and an oversized request", () => {
   });
 
   it("node:http with a keep-alive agent: the refused connection is closed, the agent's next request goes out on a new one", async () => {
-    const mock = await startMock();
+    const mock = await startMongodbMock();
     running.push(mock);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const post = (body: string) =>

@@ -1,12 +1,12 @@
 /** The emulator under load: 5,000 signed requests from 64 concurrent clients, every answer checked. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
 
 let mock: RunningMongodbMock;
 beforeAll(async () => {
   // Throughput, not throttling, is measured here: the documented 20/s would refuse most calls.
-  mock = await startMock({ faults: { rateLimit: false } });
+  mock = await startMongodbMock({ faults: { rateLimit: false } });
 });
 afterAll(() => mock.close());
 

@@ -7,7 +7,7 @@ import { Agent } from "node:http";
 import { connect } from "node:net";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
 
 const require = createRequire(import.meta.url);
 const { mongodb } = require("tencentcloud-sdk-nodejs-mongodb") as {
@@ -19,7 +19,7 @@ interface OfficialClient {
 
 let mock: RunningMongodbMock;
 beforeAll(async () => {
-  mock = await startMock({ faults: { rateLimit: false } });
+  mock = await startMongodbMock({ faults: { rateLimit: false } });
 });
 afterAll(() => mock.close());
 

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The same rules as the benchmarks use for their nested npm runs.
 import { childEnv } from "../bench/lib/proc.js";
 import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMockServer } from "../runtime/mock/server.js";
+import { startMock } from "../mock/server.js";
 
 const run = promisify(execFile);
 
@@ -324,7 +324,7 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
   });
 
   it("runs with node against the emulator: a typed result and a TencentCloudApiError", async () => {
-    const mock = await startMockServer(mongodbMock);
+    const mock = await startMock(mongodbMock);
     try {
       const outcome = await timed("node run.mjs", () =>
         exec(

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PaginationError } from "../runtime/index.js";
 import { collect, paginate, type PaginatorDefinition } from "../runtime/paginate.js";
 import { createMongodbClient } from "../generated/mongodb/index.js";
-import { mongodbHandlers } from "../mock/mongodb/handlers.js";
-import { startMock, type RunningMongodbMock, type StartMockOptions } from "../mock/index.js";
+import { mongodbHandlers } from "../mock/services/mongodb/handlers.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
 
 const byItems: PaginatorDefinition = { action: "ListThings", limit: "Limit", offset: "Offset", offsetUnit: "items", items: "Things", total: "Total", minLimit: 1, maxLimit: 100 };
 const byPages: PaginatorDefinition = { ...byItems, offsetUnit: "pages" };
@@ -97,8 +97,8 @@ describe("generated paginators against the emulator", () => {
     for (const mock of running.splice(0)) await mock.close();
   });
   /** An instance with 250 shards and a download task for each, created a second apart (newest last). */
-  async function withTasks(options: StartMockOptions = {}) {
-    const mock = await startMock({
+  async function withTasks(options: StartMongodbMockOptions = {}) {
+    const mock = await startMongodbMock({
       ...options,
       world: { instances: [{ InstanceId: "cmgo-many0001", ClusterType: "sharded", Shards: 250, Backups: [{ BackupName: "cmgo-many0001_2024-05-01 03:00", StartTime: "2024-05-01 03:00:00", EndTime: "2024-05-01 03:20:00", BackupSize: 4096 }] }] },
     });
@@ -129,7 +129,7 @@ describe("generated paginators against the emulator", () => {
   });
 
   it("DescribeDBBackups: offsets count backups", async () => {
-    const mock = await startMock();
+    const mock = await startMongodbMock();
     running.push(mock);
     const mongodb = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, validate: { response: "strict" } });
     const names = (await collect(mongodb.paginateDescribeDBBackups({ InstanceId: "cmgo-p8vnipr5", Limit: 1 }))).map((b) => b.BackupName);

@@ -10,8 +10,8 @@ import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
-import { startMockServer, type MockCall, type RunningMock } from "../runtime/mock/server.js";
-import type { MockServiceDefinition } from "../runtime/mock/definition.js";
+import { startMock, type MockCall, type RunningMock } from "../mock/server.js";
+import type { MockServiceDefinition } from "../mock/definition.js";
 import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");
@@ -100,7 +100,7 @@ describe("the cbs fixture: two paged or polled actions", () => {
     beforeAll(async () => {
       const generated = (await import(pathToFileURL(path.join(out, "cbs", "index.ts")).href)) as Record<string, unknown>;
       const definition = ((await import(pathToFileURL(path.join(out, "cbs", "mock.ts")).href)) as { cbsMock: MockServiceDefinition }).cbsMock;
-      mock = await startMockServer(definition, {
+      mock = await startMock(definition, {
         handlers: {
           DescribeDisks: (call: MockCall) => {
             const { DiskIds, Offset = 0, Limit = 20 } = call.params as { DiskIds?: string[]; Offset?: number; Limit?: number };

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } from "../generated/mongodb/index.js";
-import { startMock } from "../mock/index.js";
+import { startMongodbMock } from "../mock/services/mongodb/index.js";
 import { DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
 import { repoRoot, scratchDir } from "./helpers.js";
 import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
@@ -49,7 +49,7 @@ describe("a burst of calls", () => {
     const scratch = await scratchDir("burst");
     const program = path.join(scratch, "burst.mjs");
     await build({ entryPoints: [path.join(fixtures, "burst.ts")], bundle: true, platform: "node", format: "esm", outfile: program, logLevel: "silent" });
-    const mock = await startMock();
+    const mock = await startMongodbMock();
     try {
       const child = spawn(process.execPath, [program, mock.url, mock.credentials.secretId, mock.credentials.secretKey, "25"], {
         cwd: repoRoot,

@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { generate } from "../scripts/generate.js";
 import { parseSpec } from "../scripts/load.js";
 import { SpecError } from "../scripts/problems.js";
-import { seededRandom } from "../runtime/mock/faults.js";
+import { seededRandom } from "../mock/faults.js";
 import { repoRoot, scratchDir } from "./helpers.js";
 
 const RUNS = Number(process.env["TCGEN_FUZZ_RUNS"] ?? 2000);

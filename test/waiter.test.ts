@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TimeoutError, WaiterFailedError, WaiterTimeoutError, type WaiterOptions } from "../runtime/index.js";
 import { waitForItems, type WaiterDefinition } from "../runtime/waiter.js";
 import { createMongodbClient, type BackupDownloadTask } from "../generated/mongodb/index.js";
-import { startMock, type RunningMongodbMock } from "../mock/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
 
 type Job = { Id: string; State: string };
 const definition: WaiterDefinition = { waiter: "waitForJobs", action: "DescribeJobs", key: "Id", status: "State", success: ["DONE"], failure: ["FAILED"], rateLimit: 20 };
@@ -161,7 +161,7 @@ describe("waitForBackupDownloadTasks against the emulator", () => {
   /** The emulator on a clock that only the waiter's sleeps move (from now, so signatures stay valid). */
   async function emulator() {
     const clock = { offsetMs: 0 };
-    const mock = await startMock({ now: () => Date.now() + clock.offsetMs, world: { taskQueuedMs: 2_000, taskRunningMs: 8_000, fileBytes: 65_536 } });
+    const mock = await startMongodbMock({ now: () => Date.now() + clock.offsetMs, world: { taskQueuedMs: 2_000, taskRunningMs: 8_000, fileBytes: 65_536 } });
     running.push(mock);
     const mongodb = createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, validate: { response: "strict" } });
     const time: WaiterOptions<BackupDownloadTask> = {

@@ -1,6 +1,6 @@
 /** The emulator serves the download `Url` of a finished task itself, so the whole job runs on loopback. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { MockRoute } from "../../runtime/mock/server.js";
+import type { MockRoute } from "../../server.js";
 import { fileChunk, type MongodbWorld } from "./world.js";
 
 export const DOWNLOAD_PATH = "/backup-files/";

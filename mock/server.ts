@@ -8,9 +8,10 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Credentials } from "../credentials.js";
-import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64 } from "../int64.js";
-import { unflattenParams } from "../wire.js";
+import type { Credentials } from "../runtime/credentials.js";
+import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64 } from "../runtime/int64.js";
+import { MAX_GET_QUERY_BYTES } from "../runtime/prepare.js";
+import { unflattenParams } from "../runtime/wire.js";
 import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
 import { ApiFailure, verifyTc3, type ReceivedRequest } from "./verify.js";
@@ -89,10 +90,9 @@ export interface RunningMock {
 
 /** Tencent's request size limits. */
 export const MAX_POST_BYTES = 10 * 1024 * 1024;
-export const MAX_GET_QUERY_BYTES = 32 * 1024;
 const NOT_RECORDED = new Set(["authorization", "x-tc-token"]);
 
-export async function startMockServer(definition: MockServiceDefinition, options: MockOptions = {}): Promise<RunningMock> {
+export async function startMock(definition: MockServiceDefinition, options: MockOptions = {}): Promise<RunningMock> {
   const keys = options.credentials === undefined ? [MOCK_CREDENTIALS] : ([] as Credentials[]).concat(options.credentials);
   if (keys.length === 0) throw new TypeError("the emulator needs at least one key pair");
   const clock = options.now ?? Date.now;

@@ -1,5 +1,5 @@
 /** What the emulator's mongodb actions do with its world, in Tencent's words when they fail. */
-import type { MockAnswer, MockCall, MockHandler } from "../../runtime/mock/server.js";
+import type { MockAnswer, MockCall, MockHandler } from "../../server.js";
 import { downloadUrl } from "./download.js";
 import type { BackupSeed, DownloadTask, Instance, MongodbWorld } from "./world.js";
 

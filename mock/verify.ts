@@ -4,8 +4,8 @@
  * Tencent's error code and a message that says what was wrong, never a secret.
  */
 import { timingSafeEqual } from "node:crypto";
-import type { Credentials } from "../credentials.js";
-import { signTc3, tc3Date } from "../signing.js";
+import type { Credentials } from "../runtime/credentials.js";
+import { signTc3, tc3Date } from "../runtime/signing.js";
 
 /** An API error answer the emulator gives: Tencent's code and a message. */
 export class ApiFailure extends Error {
