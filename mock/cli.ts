@@ -12,9 +12,9 @@ const DEFAULT_SERVICE = "mongodb";
 
 export const MOCK_USAGE = `Usage:
   tcgen mock [--service <name>] [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
-      Serve the local emulator of a service (default ${DEFAULT_SERVICE}; one of: ${Object.keys(MOCK_SERVICES).join(", ")}) on 127.0.0.1
+      Serve the local emulator of a service (one of: ${Object.keys(MOCK_SERVICES).join(", ")}; the first by default) on 127.0.0.1
       and a free port, until SIGINT/SIGTERM/SIGHUP or until the process that started it (npm, npx) exits;
-      --exit-on-stdin-close also stops it when stdin closes. \`tcgen mock --service <name> --help\` lists the service's flags.
+      --exit-on-stdin-close also stops it when stdin closes. \`tcgen mock --service <name> --help\` adds the service's own flags.
       faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
               --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --seed <n>`;
 
@@ -58,14 +58,16 @@ async function runMock(args: string[], selected: (service: MockService) => void)
   const fail = (message: string): never => {
     throw new MockUsageError(message);
   };
-  const name = (parseArgs({ args, strict: false, options: { service: { type: "string" } } }).values.service as string | undefined) ?? DEFAULT_SERVICE;
+  const chosen = parseArgs({ args, strict: false, options: { service: { type: "string" } } }).values.service as string | undefined;
+  const name = chosen ?? DEFAULT_SERVICE;
   const load = MOCK_SERVICES[name];
   if (load === undefined) fail(`--service: no emulator for "${name}" (known: ${Object.keys(MOCK_SERVICES).join(", ")})`);
   const service = await load!();
-  selected(service);
+  // A service's own flags are shown when it is named, not for the default.
+  if (chosen !== undefined) selected(service);
   const { values } = parseArgs({ args, strict: true, options: { ...COMMON_FLAGS, ...service.flags } });
   if (values.help) {
-    console.log(`${MOCK_USAGE}\n${service.help}`);
+    console.log(chosen === undefined ? MOCK_USAGE : `${MOCK_USAGE}\n${service.help}`);
     return 0;
   }
   const port = Number(values.port);
