@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { copyFile, mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { repoRoot, scratchDir } from "./support/helpers.js";
 
 let dir: string;
 let specFile: string;

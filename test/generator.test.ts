@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
 import { writeAtomically } from "../scripts/write.js";
-import { positionIn, repoRoot, runCli, scratchDir, typeCheckStrict } from "./helpers.js";
+import { positionIn, repoRoot, runCli, scratchDir, typeCheckStrict } from "./support/helpers.js";
 
 const fixtureSpec = path.join(repoRoot, "test/fixtures/specs/cvm/2017-03-12.yaml");
 const created: string[] = [];

@@ -12,8 +12,8 @@ import { parse } from "yaml";
 import { generate } from "../scripts/generate.js";
 import { runImport } from "../scripts/import/run-import.js";
 import { DefinitionsError } from "../scripts/import/shared.js";
-import { repoRoot, runCli, typeCheckStrict } from "./helpers.js";
-import { definitionsDir, scratchDirs } from "./import-support.js";
+import { repoRoot, runCli, typeCheckStrict } from "./support/helpers.js";
+import { definitionsDir, scratchDirs } from "./support/import-support.js";
 
 const scratch = scratchDirs();
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
 import { startMock, type MockCall, type RunningMock } from "../mock/server.js";
 import type { MockServiceDefinition } from "../mock/definition.js";
-import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
+import { positionIn, repoRoot, scratchDir, specProblems } from "./support/helpers.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");
 const fixture = readFile(fixturePath, "utf8");

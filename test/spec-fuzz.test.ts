@@ -14,7 +14,7 @@ import { generate } from "../scripts/generate.js";
 import { parseSpec } from "../scripts/load.js";
 import { SpecError } from "../scripts/problems.js";
 import { seededRandom } from "../mock/faults.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { repoRoot, scratchDir } from "./support/helpers.js";
 
 const RUNS = Number(process.env["TCGEN_FUZZ_RUNS"] ?? 2000);
 const SEED = Number(process.env["TCGEN_FUZZ_SEED"] ?? 20261101);

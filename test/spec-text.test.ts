@@ -12,7 +12,7 @@ import { TEMPLATE_HELPERS } from "../scripts/emit.js";
 import {
   commentText, identifier, identifierProblem, memberAccess, propertyKey, regexLiteral, stringLiteral, UncheckedSpecTextError, valueLiteral,
 } from "../scripts/spec-text.js";
-import { repoRoot } from "./helpers.js";
+import { repoRoot } from "./support/helpers.js";
 
 /** Modules that write generated code (the emit stage and what builds code for it). */
 const EMITTERS = ["scripts/emit.ts", "scripts/validators.ts", "scripts/validator-code.ts", "scripts/model.ts", "scripts/model-paging.ts", "scripts/int64.ts"];

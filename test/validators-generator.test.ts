@@ -7,7 +7,7 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { positionIn, repoRoot, scratchDir, specProblems } from "./helpers.js";
+import { positionIn, repoRoot, scratchDir, specProblems } from "./support/helpers.js";
 
 const fixture = readFile(path.join(repoRoot, "test/fixtures/specs/cvm/2017-03-12.yaml"), "utf8");
 const file = "spec/cvm/2017-03-12.yaml";

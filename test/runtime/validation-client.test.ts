@@ -16,9 +16,9 @@ import {
   TencentCloudApiError,
   type CreateBackupDownloadTaskRequest,
   type ValidationOptions,
-} from "../generated/mongodb/index.js";
-import { generate } from "../scripts/generate.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+} from "../../generated/mongodb/index.js";
+import { generate } from "../../scripts/generate.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
 
 const input: CreateBackupDownloadTaskRequest = {
   InstanceId: "cmgo-dygv1rnp",

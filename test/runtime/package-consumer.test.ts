@@ -14,13 +14,13 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The same rules as the benchmarks use for their nested npm runs.
-import { childEnv } from "../bench/lib/proc.js";
-import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMock } from "../mock/server.js";
+import { childEnv } from "../../bench/lib/proc.js";
+import { mongodbMock } from "../../generated/mongodb/mock.js";
+import { startMock } from "../../mock/server.js";
 
 const run = promisify(execFile);
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const tscBin = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 /** Consumers may compile our output with TypeScript 7 (the native compiler) while we generate with 5.x. */
 const TYPESCRIPT_7 = "typescript@7.0.2";

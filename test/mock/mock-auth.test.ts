@@ -3,8 +3,8 @@
  * one signed element after signing, must all be refused with the right code; unaltered ones all pass.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
-import { sendRaw, signedRequest, type RawRequest } from "./raw-request.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
+import { sendRaw, signedRequest, type RawRequest } from "../support/raw-request.js";
 
 let mock: RunningMongodbMock;
 beforeAll(async () => {
@@ -83,7 +83,7 @@ describe("mutation suite", () => {
 describe("authentication details", () => {
   it("accepts content-type;host alone, and further signed headers", async () => {
     const minimal = base();
-    const { authorization } = await import("../runtime/signing.js").then(({ signTc3 }) =>
+    const { authorization } = await import("../../runtime/signing.js").then(({ signTc3 }) =>
       signTc3({
         method: "POST",
         host: minimal.headers["Host"]!,

@@ -1,8 +1,8 @@
 /** The emulator's wire rules, its world, and fault injection, seen through the generated client and raw requests. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createMongodbClient, TencentCloudApiError, TencentCloudTransportError } from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
-import { sendRaw, signedRequest } from "./raw-request.js";
+import { createMongodbClient, TencentCloudApiError, TencentCloudTransportError } from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
+import { sendRaw, signedRequest } from "../support/raw-request.js";
 
 const running: RunningMongodbMock[] = [];
 async function emulator(options: StartMongodbMockOptions = {}) {

@@ -16,12 +16,12 @@ import {
   type CreateBackupDownloadTaskErrorCode,
   type CreateBackupDownloadTaskRequest,
   type MongodbErrorCode,
-} from "../generated/mongodb/index.js";
-import { TencentCloudApiError as RuntimeApiError } from "../runtime/index.js";
-import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMock, type MockAnswer, type RunningMock } from "../mock/server.js";
-import { TCGEN_VERSION } from "../runtime/version.js";
-import { repoRoot } from "./helpers.js";
+} from "../../generated/mongodb/index.js";
+import { TencentCloudApiError as RuntimeApiError } from "../../runtime/index.js";
+import { mongodbMock } from "../../generated/mongodb/mock.js";
+import { startMock, type MockAnswer, type RunningMock } from "../../mock/server.js";
+import { TCGEN_VERSION } from "../../runtime/version.js";
+import { repoRoot } from "../support/helpers.js";
 
 const input: CreateBackupDownloadTaskRequest = {
   InstanceId: "cmgo-dygv1rnp",

@@ -15,8 +15,8 @@ import {
   TimeoutError,
   type CallEvent,
   type MongodbClientOptions,
-} from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
+} from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
 
 const running: RunningMongodbMock[] = [];
 async function emulator(options: StartMongodbMockOptions = {}) {

@@ -10,11 +10,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } from "../generated/mongodb/index.js";
-import { startMongodbMock } from "../mock/services/mongodb/index.js";
-import { DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
-import { repoRoot, scratchDir } from "./helpers.js";
-import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
+import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } from "../../generated/mongodb/index.js";
+import { startMongodbMock } from "../../mock/services/mongodb/index.js";
+import { DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/answer.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
+import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 
 afterEach(closeHostileServers);
 

@@ -4,10 +4,10 @@ import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import { MOCK_CREDENTIALS } from "../mock/server.js";
-import { TCGEN_VERSION } from "../runtime/version.js";
-import { repoRoot, runCli } from "./helpers.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import { MOCK_CREDENTIALS } from "../../mock/server.js";
+import { TCGEN_VERSION } from "../../runtime/version.js";
+import { repoRoot, runCli } from "../support/helpers.js";
 
 function startCli(args: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/tcgen.ts"), "mock", ...args], { cwd: repoRoot });

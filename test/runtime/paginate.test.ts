@@ -3,11 +3,11 @@
  * that ignores the offset), then the generated `paginate…` methods against the emulator, 250 tasks.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { PaginationError } from "../runtime/index.js";
-import { collect, paginate, type PaginatorDefinition } from "../runtime/paginate.js";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import { mongodbHandlers } from "../mock/services/mongodb/handlers.js";
-import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
+import { PaginationError } from "../../runtime/index.js";
+import { collect, paginate, type PaginatorDefinition } from "../../runtime/paginate.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import { mongodbHandlers } from "../../mock/services/mongodb/handlers.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
 
 const byItems: PaginatorDefinition = { action: "ListThings", limit: "Limit", offset: "Offset", offsetUnit: "items", items: "Things", total: "Total", minLimit: 1, maxLimit: 100 };
 const byPages: PaginatorDefinition = { ...byItems, offsetUnit: "pages" };

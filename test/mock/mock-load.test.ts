@@ -1,7 +1,7 @@
 /** The emulator under load: 5,000 signed requests from 64 concurrent clients, every answer checked. */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 
 let mock: RunningMongodbMock;
 beforeAll(async () => {

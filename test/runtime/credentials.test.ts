@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credentialsResolver, REFRESH_MARGIN_MS, type ProvidedCredentials } from "../runtime/credentials.js";
-import { CredentialsError } from "../runtime/errors/index.js";
+import { credentialsResolver, REFRESH_MARGIN_MS, type ProvidedCredentials } from "../../runtime/credentials.js";
+import { CredentialsError } from "../../runtime/errors/index.js";
 
 let home: string;
 beforeAll(async () => {

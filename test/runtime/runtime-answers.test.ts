@@ -13,11 +13,11 @@ import {
   TencentCloudApiError,
   TencentCloudTransportError,
   type MongodbClientOptions,
-} from "../generated/mongodb/index.js";
-import { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "../runtime/answer.js";
-import { base64Forms, REDACTED } from "../runtime/redact.js";
-import { encodeRfc3986 } from "../runtime/wire.js";
-import { answerFor, closeHostileServers, CREATED, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "./hostile.js";
+} from "../../generated/mongodb/index.js";
+import { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/answer.js";
+import { base64Forms, REDACTED } from "../../runtime/redact.js";
+import { encodeRfc3986 } from "../../runtime/wire.js";
+import { answerFor, closeHostileServers, CREATED, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 
 afterEach(closeHostileServers);
 

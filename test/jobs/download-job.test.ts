@@ -12,9 +12,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { mongodbHandlers } from "../mock/services/mongodb/handlers.js";
-import { fileChunk, startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { mongodbHandlers } from "../../mock/services/mongodb/handlers.js";
+import { fileChunk, startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
 
 const FILE_BYTES = 3 * 1024 * 1024 + 7;
 const created: string[] = [];

@@ -4,10 +4,10 @@
  * clock the waiter's sleeps move forward: no real waiting, nothing timed.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { TimeoutError, WaiterFailedError, WaiterTimeoutError, type WaiterOptions } from "../runtime/index.js";
-import { waitForItems, type WaiterDefinition } from "../runtime/waiter.js";
-import { createMongodbClient, type BackupDownloadTask } from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
+import { TimeoutError, WaiterFailedError, WaiterTimeoutError, type WaiterOptions } from "../../runtime/index.js";
+import { waitForItems, type WaiterDefinition } from "../../runtime/waiter.js";
+import { createMongodbClient, type BackupDownloadTask } from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 
 type Job = { Id: string; State: string };
 const definition: WaiterDefinition = { waiter: "waitForJobs", action: "DescribeJobs", key: "Id", status: "State", success: ["DONE"], failure: ["FAILED"], rateLimit: 20 };

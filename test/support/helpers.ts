@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
-export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * A fresh directory under test/.tmp (git-ignored). Inside the repo so that generated code there
@@ -49,7 +49,7 @@ export function positionIn(text: string, needle: string): { line: number; col: n
  * `file:line:col: message` lines (empty when the spec is accepted).
  */
 export async function specProblems(specFile: string, specText: string, scratch: string): Promise<string[]> {
-  const [{ generate }, { formatProblem, SpecError }] = await Promise.all([import("../scripts/generate.js"), import("../scripts/problems.js")]);
+  const [{ generate }, { formatProblem, SpecError }] = await Promise.all([import("../../scripts/generate.js"), import("../../scripts/problems.js")]);
   await mkdir(path.join(scratch, path.dirname(specFile)), { recursive: true });
   await writeFile(path.join(scratch, specFile), specText);
   try {

@@ -5,10 +5,10 @@
  */
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMongodbClient, CredentialsError, TencentCloudTransportError, TimeoutError, type MongodbClientOptions } from "../generated/mongodb/index.js";
-import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "../runtime/call.js";
-import { credentialsResolver } from "../runtime/credentials.js";
-import { answerFor, closeHostileServers, createInput, hostileHttp, silentServer, timed, TRANSPORTS, type Hostile } from "./hostile.js";
+import { createMongodbClient, CredentialsError, TencentCloudTransportError, TimeoutError, type MongodbClientOptions } from "../../generated/mongodb/index.js";
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "../../runtime/call.js";
+import { credentialsResolver } from "../../runtime/credentials.js";
+import { answerFor, closeHostileServers, createInput, hostileHttp, silentServer, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 
 afterEach(closeHostileServers);
 

@@ -7,7 +7,7 @@ import { Agent } from "node:http";
 import { connect } from "node:net";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 
 const require = createRequire(import.meta.url);
 const { mongodb } = require("tencentcloud-sdk-nodejs-mongodb") as {

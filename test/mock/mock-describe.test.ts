@@ -3,8 +3,8 @@
  * world through the generated client; every answer is checked strictly against the spec.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../mock/services/mongodb/index.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
 
 const running: RunningMongodbMock[] = [];
 afterEach(async () => {

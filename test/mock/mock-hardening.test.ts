@@ -2,17 +2,17 @@
  * The emulator under clients that push it: keep-alive connections survive a refused oversized
  * request (the emulator says `Connection: close` for a body it stopped reading), and `tcgen mock`
  * stops with whatever started it: a signal (SIGINT, SIGTERM, SIGHUP), its launcher exiting, or stdin
- * closing when asked. (`npx tcgen mock` from an installed package: test/package-consumer.test.ts.)
+ * closing when asked. (`npx tcgen mock` from an installed package: test/runtime/package-consumer.test.ts.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { Agent, request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
-import { MAX_POST_BYTES } from "../mock/server.js";
-import { repoRoot } from "./helpers.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
+import { MAX_POST_BYTES } from "../../mock/server.js";
+import { repoRoot } from "../support/helpers.js";
 
 const running: RunningMongodbMock[] = [];
 afterEach(async () => {

@@ -4,9 +4,9 @@
  * are provoked for real; the others are injected through its fault script.
  */
 import { describe, expect, it } from "vitest";
-import { createMongodbClient, TencentCloudApiError } from "../generated/mongodb/index.js";
-import { mongodbMock } from "../generated/mongodb/mock.js";
-import { startMongodbMock, type RunningMongodbMock } from "../mock/services/mongodb/index.js";
+import { createMongodbClient, TencentCloudApiError } from "../../generated/mongodb/index.js";
+import { mongodbMock } from "../../generated/mongodb/mock.js";
+import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 
 type ClientOptions = Parameters<typeof createMongodbClient>[0];
 type Provoke = (mock: RunningMongodbMock, action: string) => Promise<unknown> | undefined;
