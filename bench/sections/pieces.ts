@@ -5,11 +5,11 @@
  * and openapi-fetch do around the transport. Bundled to a .mjs and run with node.
  */
 import createClient from "openapi-fetch";
-import { createMongodbClient } from "../generated/mongodb/index.js";
-import type { paths } from "../generated/mongodb/schema.js";
-import { signTc3 } from "../runtime/signing.js";
-import { floorTc3 } from "./floor-tc3.js";
-import { BENCH_ANSWER, BENCH_CREDENTIALS, benchInput, checkResult } from "./lib/fixture.js";
+import { createMongodbClient } from "../../generated/mongodb/index.js";
+import type { paths } from "../../generated/mongodb/schema.js";
+import { signTc3 } from "../../runtime/signing.js";
+import { floorTc3 } from "../floor-tc3.js";
+import { BENCH_ANSWER, BENCH_CREDENTIALS, benchInput, checkResult } from "../lib/fixture.js";
 
 const config = JSON.parse(process.argv[2] ?? "{}") as { rounds?: number; roundMs?: number };
 const rounds = config.rounds ?? 7;
@@ -33,7 +33,7 @@ const bare = createClient<paths>({ baseUrl: "http://127.0.0.1:9", fetch: inMemor
 const timestamp = Math.floor(Date.now() / 1000);
 
 const cases: { name: string; run: () => Promise<unknown> | unknown }[] = [
-  { name: "tcgen client call, in-memory fetch (runCall + openapi-fetch + middleware + signing + envelope)", run: () => mongodb.createBackupDownloadTask(benchInput()) },
+  { name: "tcgen client call, in-memory fetch (call + runCall + fetch transport + signing + envelope)", run: () => mongodb.createBackupDownloadTask(benchInput()) },
   { name: "openapi-fetch POST alone, in-memory fetch, no middleware (JSON body, parseAs text)", run: () => bare.POST("/CreateBackupDownloadTask", { body: benchInput(), parseAs: "text" }) },
   { name: "new Request(url, POST, 7 headers, string body) + await request.text()", run: () => new Request(url, { method: "POST", headers: requestHeaders, body: JSON.stringify(benchInput()) }).text() },
   { name: "new Request(url, POST, 7 headers, string body), body not read", run: () => new Request(url, { method: "POST", headers: requestHeaders, body: JSON.stringify(benchInput()) }) },

@@ -5,10 +5,10 @@
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { writeSyntheticSpec } from "./make-synthetic-spec.js";
-import { childEnv, lastJsonLine, run } from "./lib/proc.js";
-import { outDir, repoRoot } from "./lib/paths.js";
-import { median } from "./lib/stats.js";
+import { writeSyntheticSpec } from "../make-synthetic-spec.js";
+import { childEnv, lastJsonLine, run } from "../lib/proc.js";
+import { outDir, repoRoot } from "../lib/paths.js";
+import { median } from "../lib/stats.js";
 
 /** Time allowed per spec for its repeated runs, so `npm run bench` stays within a few minutes. */
 const SPEC_BUDGET_MS = 80_000;

@@ -15,10 +15,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { childEnv, run, runSync } from "./lib/proc.js";
-import { outDir, repoRoot } from "./lib/paths.js";
-import { median } from "./lib/stats.js";
-import { BENCH_CREDENTIALS } from "./lib/fixture.js";
+import { childEnv, run, runSync } from "../lib/proc.js";
+import { outDir, repoRoot } from "../lib/paths.js";
+import { median } from "../lib/stats.js";
+import { BENCH_CREDENTIALS } from "../lib/fixture.js";
 
 export const OFFICIAL_PACKAGE = "tencentcloud-sdk-nodejs-mongodb";
 export const OFFICIAL_VERSION = "4.1.316";

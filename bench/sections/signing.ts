@@ -7,9 +7,9 @@
  *   node signing.mjs '{"rounds":9,"roundMs":150}'
  */
 import { createRequire } from "node:module";
-import { signTc3 } from "../runtime/signing.js";
-import { floorTc3 } from "./floor-tc3.js";
-import { BENCH_CREDENTIALS, benchInput } from "./lib/fixture.js";
+import { signTc3 } from "../../runtime/signing.js";
+import { floorTc3 } from "../floor-tc3.js";
+import { BENCH_CREDENTIALS, benchInput } from "../lib/fixture.js";
 
 interface Sign3Args {
   method: string;
@@ -59,7 +59,7 @@ interface Contender {
 const contenders: Contender[] = [
   {
     name: "tcgen",
-    note: "signTc3 as runtime/client.ts calls it: content-type;host;x-tc-action, payload string",
+    note: "signTc3 as runtime/prepare.ts calls it: content-type;host;x-tc-action, payload string",
     sign: () =>
       signTc3({
         method: "POST",
