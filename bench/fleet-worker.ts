@@ -13,7 +13,7 @@ import path from "node:path";
 import { downloadFile } from "../jobs/backup/download.js";
 import { startFleetWorker } from "../jobs/backup/queue.js";
 import { fleetClientOptions, RedisRateLimiter } from "../jobs/backup/redis-limiter.js";
-import { createMongodbClient, mongodbService } from "./fleet-deps.js";
+import { createMongodbClient, mongodbRateLimits } from "./fleet-deps.js";
 
 const [redisUrl, queueName, endpoint, secretId, secretKey, mode, outDir, pollMs] = process.argv.slice(2) as string[] as [
   string, string, string, string, string, "redis" | "off", string, string,
@@ -22,7 +22,7 @@ const limiter = mode === "redis" ? new RedisRateLimiter({ redis: redisUrl, accou
 const mongodb = createMongodbClient({
   endpoint,
   credentials: { secretId, secretKey },
-  ...(limiter ? fleetClientOptions(limiter, mongodbService.rateLimits) : { rateLimit: false }),
+  ...(limiter ? fleetClientOptions(limiter, mongodbRateLimits) : { rateLimit: false }),
 });
 
 const fleet = startFleetWorker(

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FleetQueue, nightOf, type NightSummary } from "../jobs/backup/queue.js";
 import { startRedis } from "../test/support/redis.js";
-import { MOCK_CREDENTIALS, mongodbService, startMock, type InstanceSeed } from "./fleet-deps.js";
+import { MOCK_CREDENTIALS, mongodbRateLimits, startMock, type InstanceSeed } from "./fleet-deps.js";
 import { busiestWindow } from "./lib/busiest-window.js";
 
 const WORKER = fileURLToPath(new URL("./fleet-worker.ts", import.meta.url));
@@ -147,7 +147,7 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
     }
     const totalMs = performance.now() - started;
     const actions: Record<string, ActionFigures> = {};
-    for (const [action, limit] of Object.entries(mongodbService.rateLimits)) {
+    for (const [action, limit] of Object.entries(mongodbRateLimits)) {
       const records = mock.requests.filter((r) => r.action === action);
       const admitted = records.filter((r) => r.errorCode !== "RequestLimitExceeded");
       actions[action] = {

@@ -27,7 +27,7 @@ import { generate } from "../scripts/generate.js";
 import { formatProblem, SpecError } from "../scripts/spec/problems.js";
 import { outDir, repoRoot } from "./lib/paths.js";
 import { childEnv } from "./lib/proc.js";
-import { typeCheckStrict } from "../test/helpers.js";
+import { typeCheckStrict } from "../test/support/helpers.js";
 
 interface ServiceResult {
   /** `mongodb/v20190725`: the directory of the definitions. */

@@ -20,8 +20,9 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { build } from "esbuild";
-import { runFootprint, type BundleResult, type FootprintResult } from "./footprint.js";
-import { runGeneration, type GenerationResult } from "./generation.js";
+import { runFootprint, type BundleResult, type FootprintResult } from "./sections/footprint.js";
+import { runGeneration, type GenerationResult } from "./sections/generation.js";
+import { GROWTH_TARGET_BYTES, renderBundleSize, runBundleSize, TREE_SHAKABLE_TARGET_BYTES, type BundleRow } from "./sections/bundle-size.js";
 import { childEnv, killChild, lastJsonLine, run } from "./lib/proc.js";
 import { benchDir, outDir, repoRoot } from "./lib/paths.js";
 import { max, median, min, round } from "./lib/stats.js";
@@ -32,7 +33,7 @@ import { renderProfileSummary, summarizeProfile, type CpuProfile, type ProfileSu
 // ---------------------------------------------------------------------------------------------
 // Options
 
-const SECTIONS = ["percall", "profile", "pieces", "signing", "footprint", "generation"] as const;
+const SECTIONS = ["percall", "profile", "pieces", "signing", "footprint", "bundle", "generation"] as const;
 type Section = (typeof SECTIONS)[number];
 const CONTENDERS = ["tcgen", "official", "floor"] as const;
 type Contender = (typeof CONTENDERS)[number];
@@ -72,9 +73,9 @@ const BUNDLES = {
   "percall-tcgen": "bench/percall/tcgen.ts",
   "percall-official": "bench/percall/official.ts",
   "percall-floor": "bench/percall/floor.ts",
-  signing: "bench/signing.ts",
-  pieces: "bench/pieces.ts",
-  "generation-child": "bench/generation-child.ts",
+  signing: "bench/sections/signing.ts",
+  pieces: "bench/sections/pieces.ts",
+  "generation-child": "bench/sections/generation-child.ts",
 } as const;
 
 async function buildAll(): Promise<void> {
@@ -349,6 +350,14 @@ function evaluateTargets(results: Results): Target[] {
     const count = fp.install.tcgen.count;
     targets.push({ section: "footprint", target: "≤ 3 packages installed", measured: fp.install.tcgen.ok ? String(count) : "install failed", met: fp.install.tcgen.ok ? count <= 3 : null });
   }
+  const bundle = results.bundle;
+  if (bundle) {
+    const gz = (service: string, form: BundleRow["form"]) => bundle.find((r) => r.service === service && r.form === form)!.gzipBytes;
+    const shaken = gz("mongodb", "tree-shakable");
+    targets.push({ section: "bundle", target: "one call, tree-shakable form ≤ 8 KB gzipped (node)", measured: `${(shaken / KB).toFixed(1)} KB`, met: shaken <= TREE_SHAKABLE_TARGET_BYTES });
+    const growth = gz("synth100", "tree-shakable") - gz("synth3", "tree-shakable");
+    targets.push({ section: "bundle", target: "100-action service within 0.5 KB of 3 actions (tree-shakable)", measured: `${growth >= 0 ? "+" : ""}${growth} B`, met: Math.abs(growth) <= GROWTH_TARGET_BYTES });
+  }
   const g = results.generation;
   if (g) {
     const big = g.rows.find((r) => r.actions === 1000);
@@ -385,6 +394,7 @@ interface Results {
   signing?: SigningResult;
   footprint?: FootprintResult;
   generation?: GenerationResult;
+  bundle?: BundleRow[];
   targets: Target[];
   errors: { section: string; error: string }[];
 }
@@ -597,6 +607,7 @@ async function main(): Promise<void> {
     await attempt("signing", async () => void (results.signing = await runSigning()));
   }
   if (sections.has("footprint")) await attempt("footprint", async () => void (results.footprint = await runFootprint({ startupRuns: STARTUP_RUNS, log })));
+  if (sections.has("bundle")) await attempt("bundle", async () => void (results.bundle = await runBundleSize(log)));
   if (sections.has("generation")) {
     await attempt("generation", async () => void (results.generation = await runGeneration({ sizes: GENERATION_SIZES, runs: generationRuns, log })));
   }
@@ -604,7 +615,7 @@ async function main(): Promise<void> {
   results.targets = evaluateTargets(results);
   results.machine.loadAverageEnd = os.loadavg();
   results.durationS = (performance.now() - t0) / 1000;
-  const report = renderReport(results);
+  const report = renderReport(results) + (results.bundle ? `\n\nOne-call bundles (esbuild --bundle --minify, node, gzip 9):\n${renderBundleSize(results.bundle)}` : "");
   process.stdout.write(`\n${report}\n`);
   const file = partial ? path.join(outDir, "results-partial.json") : path.join(benchDir, "results.json");
   await writeFile(file, `${JSON.stringify(results, (_, v: unknown) => (typeof v === "number" ? round(v, 6) : v), 2)}\n`);

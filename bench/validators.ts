@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import standalone from "ajv/dist/standalone/index.js";
 import { generate } from "../scripts/generate.js";
-import { compileSchema, createAjv, loadSpec, openSpec, referenceIssues } from "../test/ajv-reference.js";
+import { compileSchema, createAjv, loadSpec, openSpec, referenceIssues } from "../test/support/ajv-reference.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const { values: args } = parseArgs({ options: { rounds: { type: "string", default: "15" }, "round-ms": { type: "string", default: "200" } } });

@@ -44,7 +44,7 @@ import {
   type MongodbClient,
   type WaiterProgress,
 } from "tcgen/mongodb";
-import { startMock, type RunningMongodbMock } from "tcgen/mock";
+import { startMongodbMock, type RunningMongodbMock } from "tcgen/mock/mongodb";
 import { fileProgress, formatBytes } from "./progress.js";
 
 /** Tencent's sharded clusters have at most this many shards; the probe below stops there. */
@@ -153,7 +153,7 @@ async function run(): Promise<number> {
 async function connect(deadlines: { timeoutMs?: number }): Promise<MongodbClient> {
   const credentialsFile = path.join(os.homedir(), ".tencentcloud", "credentials");
   if (args.endpoint === undefined && !process.env["TENCENTCLOUD_SECRET_ID"] && !existsSync(credentialsFile)) {
-    mock = await startMock();
+    mock = await startMongodbMock();
     console.log(`emulator: mongodb 2019-07-25 on ${mock.url} (embedded; no cloud account needed)`);
     return createMongodbClient({ endpoint: mock.url, credentials: mock.credentials, region: args.region ?? "ap-guangzhou", ...deadlines });
   }

@@ -4,9 +4,9 @@
  * print what went over the wire and the typed result. Needs no cloud account.
  */
 import { BackupDownloadTaskStatusStatus, createMongodbClient, TencentCloudApiError } from "tcgen/mongodb";
-import { startMock } from "tcgen/mock";
+import { startMongodbMock } from "tcgen/mock/mongodb";
 
-const mock = await startMock();
+const mock = await startMongodbMock();
 console.log(`emulator: mongodb 2019-07-25 on ${mock.url}\n`);
 
 try {

@@ -1,34 +1,78 @@
-/** `tcgen mock`: the emulator from the command line, with the fault-injection flags. */
+/**
+ * `tcgen mock`: the emulator from the command line, with the fault-injection flags. Reached from
+ * the `tcgen` entry (scripts/tcgen.ts), never from the generator's CLI: it handles its own usage
+ * errors (exit 2) and failures (exit 1). `--service` picks the service (mock/services/); the help
+ * shows a service's own flags only when it is selected.
+ */
 import { parseArgs } from "node:util";
-import { UsageError } from "../scripts/usage-error.js";
-import { startMock } from "./index.js";
 import { untilStopped } from "./lifetime.js";
+import { MOCK_SERVICES, type MockService } from "./services/index.js";
 
-export async function runMock(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      port: { type: "string", default: "0" },
-      host: { type: "string", default: "127.0.0.1" },
-      "secret-id": { type: "string" },
-      "secret-key": { type: "string" },
-      "no-rate-limit": { type: "boolean", default: false },
-      "internal-error-rate": { type: "string" },
-      "http-502-rate": { type: "string" },
-      "http-503-rate": { type: "string" },
-      "drop-rate": { type: "string" },
-      latency: { type: "string" },
-      "clock-skew": { type: "string" },
-      "task-ms": { type: "string" },
-      "file-bytes": { type: "string" },
-      seed: { type: "string" },
-      "exit-on-stdin-close": { type: "boolean", default: false },
-    },
-  });
+const DEFAULT_SERVICE = "mongodb";
+
+export const MOCK_USAGE = `Usage:
+  tcgen mock [--service <name>] [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
+      Serve the local emulator of a service (one of: ${Object.keys(MOCK_SERVICES).join(", ")}; the first by default) on 127.0.0.1
+      and a free port, until SIGINT/SIGTERM/SIGHUP or until the process that started it (npm, npx) exits;
+      --exit-on-stdin-close also stops it when stdin closes. \`tcgen mock --service <name> --help\` adds the service's own flags.
+      faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
+              --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --seed <n>`;
+
+const COMMON_FLAGS = {
+  service: { type: "string" },
+  help: { type: "boolean", default: false },
+  port: { type: "string", default: "0" },
+  host: { type: "string", default: "127.0.0.1" },
+  "secret-id": { type: "string" },
+  "secret-key": { type: "string" },
+  "no-rate-limit": { type: "boolean", default: false },
+  "internal-error-rate": { type: "string" },
+  "http-502-rate": { type: "string" },
+  "http-503-rate": { type: "string" },
+  "drop-rate": { type: "string" },
+  latency: { type: "string" },
+  "clock-skew": { type: "string" },
+  seed: { type: "string" },
+  "exit-on-stdin-close": { type: "boolean", default: false },
+} as const;
+
+class MockUsageError extends Error {}
+
+/** Runs `tcgen mock <args>`; resolves with the exit code. */
+export async function runMockCommand(args: string[], debug = false): Promise<number> {
+  let service: MockService | undefined;
+  try {
+    return await runMock(args, (selected) => (service = selected));
+  } catch (error) {
+    if (error instanceof MockUsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
+      console.error(`tcgen mock: ${(error as Error).message}\n${MOCK_USAGE}${service ? `\n${service.help}` : ""}`);
+      return 2;
+    }
+    // The emulator fails for reasons of its surroundings (a port in use), reported as they are.
+    console.error(`tcgen mock: ${error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+async function runMock(args: string[], selected: (service: MockService) => void): Promise<number> {
+  const fail = (message: string): never => {
+    throw new MockUsageError(message);
+  };
+  const chosen = parseArgs({ args, strict: false, options: { service: { type: "string" } } }).values.service as string | undefined;
+  const name = chosen ?? DEFAULT_SERVICE;
+  const load = MOCK_SERVICES[name];
+  if (load === undefined) fail(`--service: no emulator for "${name}" (known: ${Object.keys(MOCK_SERVICES).join(", ")})`);
+  const service = await load!();
+  // A service's own flags are shown when it is named, not for the default.
+  if (chosen !== undefined) selected(service);
+  const { values } = parseArgs({ args, strict: true, options: { ...COMMON_FLAGS, ...service.flags } });
+  if (values.help) {
+    console.log(chosen === undefined ? MOCK_USAGE : `${MOCK_USAGE}\n${service.help}`);
+    return 0;
+  }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
-  if (Boolean(values["secret-id"]) !== Boolean(values["secret-key"])) throw new UsageError("--secret-id and --secret-key go together");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0-65535, got "${values.port}"`);
+  if (Boolean(values["secret-id"]) !== Boolean(values["secret-key"])) fail("--secret-id and --secret-key go together");
 
   const text = (flag: keyof typeof values) => {
     const value = values[flag];
@@ -38,26 +82,24 @@ export async function runMock(args: string[]): Promise<number> {
     const given = text(flag);
     if (given === undefined) return undefined;
     const value = Number(given);
-    if (!(value >= 0 && value <= 1)) throw new UsageError(`--${flag} must be a share between 0 and 1, got "${given}"`);
+    if (!(value >= 0 && value <= 1)) fail(`--${String(flag)} must be a share between 0 and 1, got "${given}"`);
     return value;
   };
   const number = (flag: keyof typeof values) => {
     const given = text(flag);
     if (given === undefined) return undefined;
     const value = Number(given);
-    if (!Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got "${given}"`);
+    if (!Number.isFinite(value)) fail(`--${String(flag)} must be a number, got "${given}"`);
     return value;
   };
   let latencyMs: number | [number, number] | undefined;
-  if (values.latency !== undefined) {
-    const [min, max] = values.latency.split("-").map(Number);
-    if (!(min! >= 0) || (max !== undefined && !(max >= min!))) throw new UsageError(`--latency must be MS or MIN-MAX, got "${values.latency}"`);
+  const latency = text("latency");
+  if (latency !== undefined) {
+    const [min, max] = latency.split("-").map(Number);
+    if (!(min! >= 0) || (max !== undefined && !(max >= min!))) fail(`--latency must be MS or MIN-MAX, got "${latency}"`);
     latencyMs = max === undefined ? min! : [min!, max];
   }
   const clockSkew = number("clock-skew");
-  const taskMs = number("task-ms");
-  const fileBytes = number("file-bytes");
-  if (fileBytes !== undefined && !(Number.isInteger(fileBytes) && fileBytes >= 0)) throw new UsageError(`--file-bytes must be a whole number of bytes, got "${values["file-bytes"]}"`);
   const seed = number("seed");
   const faults = {
     ...(values["no-rate-limit"] ? { rateLimit: false } : {}),
@@ -69,24 +111,19 @@ export async function runMock(args: string[]): Promise<number> {
     ...optional("clockSkewMs", clockSkew === undefined ? undefined : clockSkew * 1000),
     ...optional("seed", seed),
   };
-
-  const mock = await startMock({
-    port,
-    host: values.host,
-    faults,
-    world: {
-      ...(taskMs === undefined ? {} : { taskQueuedMs: taskMs / 4, taskRunningMs: (taskMs * 3) / 4 }),
-      ...optional("fileBytes", fileBytes),
-    },
-    ...(values["secret-id"] && values["secret-key"] ? { credentials: { secretId: values["secret-id"], secretKey: values["secret-key"] } } : {}),
-  });
+  const secretId = text("secret-id");
+  const secretKey = text("secret-key");
+  const mock = await service.start(
+    { port, host: text("host") ?? "127.0.0.1", faults, values, ...(secretId && secretKey ? { credentials: { secretId, secretKey } } : {}) },
+    fail,
+  );
   // Watching starts before the banner: whoever reads the banner may send a signal at once.
-  const stopped = untilStopped({ stdin: values["exit-on-stdin-close"] });
-  console.log(`tcgen mock: mongodb 2019-07-25 listening on ${mock.url}`);
+  const stopped = untilStopped({ stdin: values["exit-on-stdin-close"] === true });
+  console.log(`tcgen mock: ${service.label} listening on ${mock.url}`);
   console.log(`  endpoint:   ${mock.url}`);
   console.log(`  secret id:  ${mock.credentials.secretId}`);
   // The emulator's own default key is documented; a key given on the command line is not echoed.
-  console.log(`  secret key: ${values["secret-key"] ? "(as given)" : mock.credentials.secretKey}`);
+  console.log(`  secret key: ${secretKey ? "(as given)" : mock.credentials.secretKey}`);
   if (Object.keys(faults).length > 0) console.log(`  faults:     ${JSON.stringify(faults)}`);
   // Until a signal, the exit of the npm/npx process (or whatever started it), or stdin closing if asked.
   const reason = await stopped;

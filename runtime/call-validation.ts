@@ -4,7 +4,9 @@
  * checked when they arrive, forward compatibly (the answer validators allow members the spec does
  * not know).
  */
-import { RequestValidationError, ResponseValidationError, type Validator } from "./validation.js";
+import type { Validator } from "./validation.js";
+import { RequestValidationError } from "./errors/request-validation-error.js";
+import { ResponseValidationError } from "./errors/response-validation-error.js";
 
 /** The `validate` option of every generated client. */
 export interface ValidationOptions {

@@ -12,9 +12,11 @@
  */
 import { AttemptScope, CallScope, checkTimeout, sleep } from "./deadline.js";
 import { readEnvelope, type TextResult } from "./envelope.js";
-import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors.js";
-import { ActionRateLimiter } from "./limiter.js";
-import { backoffDelay, DEFAULT_RETRY, RetryBudget, retryReason, type RetryOptions } from "./retry.js";
+import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors/index.js";
+import { backoffDelay } from "./policy/backoff.js";
+import { RetryBudget } from "./policy/budget.js";
+import { ActionRateLimiter } from "./policy/limiter.js";
+import { DEFAULT_RETRY, retryReason, type RetryOptions } from "./policy/retry.js";
 
 /**
  * Default deadline of a call: 2 minutes, room for two attempts that each wait their full
@@ -56,7 +58,8 @@ export interface CallContext {
   readonly method: "POST" | "GET";
   readonly retry: Required<Omit<RetryOptions, "budget">>;
   readonly budget: RetryBudget | undefined;
-  readonly limiters: ReadonlyMap<string, ActionRateLimiter>;
+  /** The action's limiter, made on its first call (undefined when rate limiting is off). */
+  limiter(action: string, documentedRate: number): ActionRateLimiter | undefined;
   readonly timeoutMs: number;
   readonly attemptTimeoutMs: number;
   readonly logger: Logger | undefined;
@@ -79,16 +82,19 @@ export interface CallContextOptions {
 }
 
 export function createCallContext(
-  rateLimits: Readonly<Record<string, number>>,
   options: CallContextOptions,
   redact: (text: string) => string = (text) => text,
 ): CallContext {
   const now = options.now ?? Date.now;
+  // Made per action on its first call: a client of a 100-action service holds only what it uses.
   const limiters = new Map<string, ActionRateLimiter>();
-  if (options.rateLimit !== false) {
-    const overrides = typeof options.rateLimit === "object" ? options.rateLimit : {};
-    for (const [action, documented] of Object.entries(rateLimits)) limiters.set(action, new ActionRateLimiter(overrides[action] ?? documented, now));
-  }
+  const overrides = typeof options.rateLimit === "object" ? options.rateLimit : {};
+  const limiter = (action: string, documented: number): ActionRateLimiter | undefined => {
+    if (options.rateLimit === false) return undefined;
+    let found = limiters.get(action);
+    if (found === undefined) limiters.set(action, (found = new ActionRateLimiter(overrides[action] ?? documented, now)));
+    return found;
+  };
   const retry = options.retry ?? {};
   const budget = retry.budget === false ? undefined : new RetryBudget(retry.budget?.capacity ?? DEFAULT_RETRY.capacity, retry.budget?.refillPerSuccess ?? DEFAULT_RETRY.refillPerSuccess);
   checkTimeout("timeoutMs", options.timeoutMs);
@@ -101,7 +107,7 @@ export function createCallContext(
       maxDelayMs: retry.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
     },
     budget,
-    limiters,
+    limiter,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     logger: options.logger,
@@ -113,6 +119,8 @@ export function createCallContext(
 
 export interface CallRequest {
   readonly action: string;
+  /** The action's documented requests per second (`x-tc-rate-limit`). */
+  readonly rateLimit: number;
   /** Whether repeating the action is harmless (`x-tc-idempotent`). */
   readonly idempotent: boolean;
   readonly signal?: AbortSignal | undefined;
@@ -133,7 +141,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
   if (request.timeoutMs !== undefined) checkTimeout("timeoutMs", request.timeoutMs);
   if (request.attemptTimeoutMs !== undefined) checkTimeout("attemptTimeoutMs", request.attemptTimeoutMs);
   const call = new CallScope(request.signal, timeoutMs);
-  const limiter = context.limiters.get(request.action);
+  const limiter = context.limiter(request.action, request.rateLimit);
   let skewRetried = false;
   let lastError: unknown;
 
@@ -191,7 +199,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
         lastError = error;
         const reason = retryReason(error, request.idempotent);
         const canRetry = reason !== undefined && attempt < context.retry.maxAttempts && (context.budget?.trySpend() ?? true);
-        const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs) : undefined;
+        const delay = canRetry ? backoffDelay(attempt, context.retry.baseDelayMs, context.retry.maxDelayMs, "full") : undefined;
         report(context, request, attempt, started, { ...failure(error, status, delay), ...(wire?.expired ? { outcome: "timeout" as const } : {}) });
         if (delay === undefined) {
           if (error instanceof TimeoutError && reason === undefined && !request.idempotent) {
@@ -215,7 +223,7 @@ export async function runCall<T>(context: CallContext, request: CallRequest): Pr
 
 function failure(error: unknown, status: number | undefined, retryInMs: number | undefined): Partial<CallEvent> {
   if (error instanceof TencentCloudApiError) {
-    return { outcome: "api-error", status, requestId: error.requestId, errorCode: error.code, error: describe(error), retryInMs };
+    return { outcome: "api-error", status, requestId: error.requestId || undefined, errorCode: error.code, error: describe(error), retryInMs };
   }
   return { outcome: "transport-error", status: error instanceof TencentCloudTransportError ? error.status : status, error: describe(error), retryInMs };
 }

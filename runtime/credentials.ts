@@ -12,7 +12,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import { untilAborted, type AbortLike } from "./deadline.js";
-import { CredentialsError } from "./errors.js";
+import { CredentialsError } from "./errors/index.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */
 export interface Credentials {

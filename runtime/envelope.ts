@@ -1,5 +1,5 @@
 /** Tencent's answer envelope: `{"Response": {...}}` on success, `{"Response": {"Error": {...}}}` on failure. */
-import { TencentCloudApiError, TencentCloudTransportError } from "./errors.js";
+import { TencentCloudApiError, TencentCloudTransportError } from "./errors/index.js";
 
 /** An answer as text: what openapi-fetch resolves with for `parseAs: "text"`, or the Node transport. */
 export interface TextResult {
@@ -47,7 +47,9 @@ export function readEnvelope<T>(action: string, result: TextResult, options: Env
     throw new TencentCloudApiError({
       code: error["Code"],
       message: typeof error["Message"] === "string" ? redact(error["Message"]) : "",
-      requestId,
+      // Every error envelope carries one; a server that leaves it out (a proxy, a stand-in) gets "",
+      // so `requestId` is always a string and the message simply names none.
+      requestId: requestId ?? "",
       traceId,
       action,
     });

@@ -355,3 +355,16 @@ export function parseJsonExact(text: string): { value: unknown; digits: ExactDig
     skipSpace();
   }
 }
+
+/**
+ * How one action's JSON is written and read (`ActionDescriptor.wire`): emitted only for actions
+ * whose request or answer holds marked members, so other programs never bundle this module.
+ */
+export function int64Wire(plans: Int64Plans, action: string): { stringify(input: unknown): string; parse(text: string): unknown } {
+  const request = requestPlan(plans, action);
+  const answer = answerPlan(plans, action);
+  return {
+    stringify: (input) => (request ? stringifyWithInt64(input, request, plans) : JSON.stringify(input)),
+    parse: (text) => (answer ? parseWithInt64(text, answer, plans) : JSON.parse(text)),
+  };
+}

@@ -24,22 +24,8 @@ export interface PaginatorDefinition {
   readonly maxLimit: number;
 }
 
-/**
- * The server answered a page in a way that would make paging wrong or endless: a page repeating the
- * previous one (the server ignores the offset), or an answer without its list or total.
- */
-export class PaginationError extends Error {
-  override readonly name = "PaginationError";
-  readonly action: string;
-  /** The offset sent for the page in question. */
-  readonly offset: number;
 
-  constructor(fields: { action: string; offset: number; message: string }) {
-    super(`${fields.action}: ${fields.message}`);
-    this.action = fields.action;
-    this.offset = fields.offset;
-  }
-}
+import { PaginationError } from "./errors/pagination-error.js";
 
 /**
  * Yields every item of every page, in order, fetching a page only when the previous one has been

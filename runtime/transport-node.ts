@@ -17,7 +17,7 @@ import type { Transform } from "node:stream";
 import { answerCoding, announcedLength, ERROR_BODY_READ_BYTES, refusedCodingMessage } from "./answer.js";
 import type { AbortLike } from "./deadline.js";
 import type { TextResult } from "./envelope.js";
-import { AnswerTooLargeError, TencentCloudTransportError } from "./errors.js";
+import { AnswerTooLargeError, TencentCloudTransportError } from "./errors/index.js";
 import type { PreparedRequest } from "./prepare.js";
 
 interface Protocol {

@@ -47,43 +47,10 @@ export const MAX_DEPTH = 2000;
 // ---------------------------------------------------------------------------------------------
 // Errors thrown by the clients.
 
-/** The request did not match the spec; nothing was sent. */
-export class RequestValidationError extends Error {
-  override readonly name = "RequestValidationError";
-  /** Every issue found, up to {@link MAX_ISSUES}; paths are relative to the request parameters. */
-  readonly issues: readonly ValidationIssue[];
-  /** The action that was called, e.g. `DescribeInstances`. */
-  readonly action: string;
 
-  constructor(fields: { action: string; issues: readonly ValidationIssue[] }) {
-    super(`${fields.action}: the request does not match the spec, nothing was sent:${listIssues(fields.issues)}`);
-    this.action = fields.action;
-    this.issues = fields.issues;
-  }
-}
-
-/** A successful answer did not match the spec (wrong type, missing member, unknown enum value...). */
-export class ResponseValidationError extends Error {
-  override readonly name = "ResponseValidationError";
-  /** Every issue found, up to {@link MAX_ISSUES}; paths are relative to the `Response` object. */
-  readonly issues: readonly ValidationIssue[];
-  readonly action: string;
-  /** The `RequestId` of the answer, when it has a string one. */
-  readonly requestId: string | undefined;
-
-  constructor(fields: { action: string; issues: readonly ValidationIssue[]; requestId: string | undefined }) {
-    super(
-      `${fields.action}: the answer does not match the spec${fields.requestId ? ` (RequestId ${fields.requestId})` : ""}:` +
-        listIssues(fields.issues),
-    );
-    this.action = fields.action;
-    this.issues = fields.issues;
-    this.requestId = fields.requestId;
-  }
-}
 
 /** One line per issue, e.g. `/Filters/0/Name: must be a string, got number [type]`. */
-function listIssues(issues: readonly ValidationIssue[]): string {
+export function listIssues(issues: readonly ValidationIssue[]): string {
   let text = "";
   for (const issue of issues) text += `\n  ${issue.path || "(root)"}: ${issue.message} [${issue.keyword}]`;
   return issues.length < MAX_ISSUES ? text : `${text}\n  (stopped at ${MAX_ISSUES} issues)`;

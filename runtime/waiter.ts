@@ -8,12 +8,12 @@
  * Polls back off exponentially (doubling from `minDelayMs` up to `maxDelayMs`) with jitter, so many
  * waiters started together spread out; never faster than the action's documented rate limit.
  */
-import type { CallOptions } from "./client.js";
-import { TimeoutError } from "./errors.js";
+import type { CallOptions } from "./client/options.js";
+import { TimeoutError } from "./errors/index.js";
 import { sleep } from "./deadline.js";
-import { WaiterFailedError, WaiterTimeoutError } from "./waiter-errors.js";
+import { backoffDelay } from "./policy/backoff.js";
+import { WaiterFailedError, WaiterTimeoutError } from "./errors/index.js";
 
-export { WaiterFailedError, WaiterTimeoutError } from "./waiter-errors.js";
 
 type Status = string | number;
 
@@ -124,9 +124,8 @@ export async function waitForItems<Item extends object>(
     const succeeded = wanted.filter((key) => definition.success.includes(statusOf(latest.get(key))!));
     const failed = wanted.filter((key) => definition.failure.includes(statusOf(latest.get(key))!));
     const finished = failed.length > 0 || succeeded.length === wanted.length;
-    const base = Math.min(maxDelayMs, minDelayMs * 2 ** (polls - 1));
-    // "Equal jitter": half the delay fixed, half random, so waiters started together drift apart.
-    const delay = Math.max(rateIntervalMs, Math.round(base / 2 + (random() * base) / 2));
+    // Never faster than the action's rate, whatever the jitter drew.
+    const delay = Math.max(rateIntervalMs, backoffDelay(polls, minDelayMs, maxDelayMs, "equal", random));
     const nextPollInMs = finished ? undefined : Math.max(0, Math.min(delay, deadline - now()));
     options.onProgress?.({
       poll: polls,

@@ -2,7 +2,10 @@
 /** The `tcgen` executable: runs the CLI and turns its answer into the exit code. */
 import { INTERNAL_ERROR_EXIT_CODE, main, reportInternalError } from "./cli/main.js";
 
-main(process.argv.slice(2)).then(
+// `tcgen mock` is the emulator's own command (mock/cli.ts): the generator's CLI never imports mock/.
+const argv = process.argv.slice(2).filter((arg) => arg !== "--debug");
+const run = argv[0] === "mock" ? import("../mock/cli.js").then(({ runMockCommand }) => runMockCommand(argv.slice(1), process.argv.includes("--debug"))) : main(process.argv.slice(2));
+run.then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,7 +1,7 @@
 /** The corpus of bad and hostile specs under test/fixtures/corpus (its README describes it). */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "./helpers.js";
+import { repoRoot } from "./support/helpers.js";
 
 export const corpusDir = path.join(repoRoot, "test/fixtures/corpus");
 

@@ -13,9 +13,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
 import { MAX_ISSUES, type ValidationResult } from "../runtime/validation.js";
-import { compileSchema, createAjv, loadSpec, openSpec, referenceIssues, schemaNames } from "./ajv-reference.js";
-import { repoRoot, scratchDir } from "./helpers.js";
-import { arbitraries } from "./schema-arbitraries.js";
+import { compileSchema, createAjv, loadSpec, openSpec, referenceIssues, schemaNames } from "./support/ajv-reference.js";
+import { repoRoot, scratchDir } from "./support/helpers.js";
+import { arbitraries } from "./support/schema-arbitraries.js";
 
 const INPUTS_PER_SCHEMA = 10_000;
 /** Fixed, so a failure is reproducible; fast-check prints the counterexample. */

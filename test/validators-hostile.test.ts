@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mongodbResponseValidators, validateCreateBackupDownloadTaskRequest } from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
 import { MAX_DEPTH, MAX_ISSUES, type ValidationResult } from "../runtime/validation.js";
-import { repoRoot, scratchDir } from "./helpers.js";
+import { repoRoot, scratchDir } from "./support/helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;
 let catalog: Record<string, Validate> & { catalogResponseValidators: Record<string, Validate> };

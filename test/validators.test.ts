@@ -12,7 +12,7 @@ import * as mongodb from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
 import { runCheck } from "../runtime/checks.js";
 import { MAX_ISSUES, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation.js";
-import { repoRoot, scratchDir, typeCheckStrict } from "./helpers.js";
+import { repoRoot, scratchDir, typeCheckStrict } from "./support/helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;
 let catalog: Record<string, Validate> & { catalogResponseValidators: Record<string, Validate> };

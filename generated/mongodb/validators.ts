@@ -19,7 +19,7 @@ import {
   reportUnknownMember,
   runCheck,
   toStandardResult,
-} from "../../runtime/index.js";
+} from "../../runtime/internal.js";
 import type {
   CreateBackupDownloadTaskRequest,
   ReplicaSetInfo,
@@ -33,7 +33,7 @@ import type {
   BackupDownloadTask,
   ErrorResponse,
   ErrorDetail,
-} from "./client.js";
+} from "./types.js";
 
 /**
  * Checks a value against the spec's `CreateBackupDownloadTaskRequest`; members the spec does not declare are refused.
@@ -264,6 +264,15 @@ export const ErrorDetailSchema: StandardSchemaV1<ErrorDetail> = {
   },
 };
 
+/** The answer validator of CreateBackupDownloadTask, for the `Response` object of a successful call: forward compatible, so members the spec does not declare are allowed. */
+export const validateCreateBackupDownloadTaskAnswer = validateCreateBackupDownloadTaskResponse;
+
+/** The answer validator of DescribeBackupDownloadTask, for the `Response` object of a successful call: forward compatible, so members the spec does not declare are allowed. */
+export const validateDescribeBackupDownloadTaskAnswer = validateDescribeBackupDownloadTaskResponse;
+
+/** The answer validator of DescribeDBBackups, for the `Response` object of a successful call: forward compatible, so members the spec does not declare are allowed. */
+export const validateDescribeDBBackupsAnswer = validateDescribeDBBackupsResponse;
+
 /** The request validator of each action: the parameters as the spec writes them, unknown members refused. */
 export const mongodbRequestValidators = {
   CreateBackupDownloadTask: validateCreateBackupDownloadTaskRequest,
@@ -276,9 +285,9 @@ export const mongodbRequestValidators = {
  * compatible, so members the spec does not declare are allowed.
  */
 export const mongodbResponseValidators = {
-  CreateBackupDownloadTask: validateCreateBackupDownloadTaskResponse,
-  DescribeBackupDownloadTask: validateDescribeBackupDownloadTaskResponse,
-  DescribeDBBackups: validateDescribeDBBackupsResponse,
+  CreateBackupDownloadTask: validateCreateBackupDownloadTaskAnswer,
+  DescribeBackupDownloadTask: validateDescribeBackupDownloadTaskAnswer,
+  DescribeDBBackups: validateDescribeDBBackupsAnswer,
 } as const;
 
 /** `pattern` of InstanceId. */

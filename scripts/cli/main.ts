@@ -33,11 +33,8 @@ const USAGE = `usage:
       Compare every action and member of the specs with the definitions; exit 1 on any difference
       the spec does not declare with x-tc-verify.
 ${DIFF_USAGE}
-  tcgen mock [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
-      Serve the local emulator (default 127.0.0.1, a free port) until SIGINT/SIGTERM/SIGHUP or until the
-      process that started it (npm, npx) exits; --exit-on-stdin-close also stops it when stdin closes.
-      faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
-              --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --task-ms <ms>  --seed <n>`;
+  tcgen mock [--service <name>] [--port <n>] [options]
+      Serve the local emulator; \`tcgen mock --help\` lists its options.`;
 
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,15 +56,6 @@ export async function main(argv: string[]): Promise<number> {
     if (command === "import") return await guarded(async () => (await import("../import/command.js")).runImportCommand(rest));
     if (command === "verify") return await guarded(async () => (await import("../verify/command.js")).runVerify(rest));
     if (command === "diff") return await runDiffCommand(rest);
-    // The emulator lives with the services' hand-written behaviour, outside the generic generator.
-    if (command === "mock") {
-      return await (await import("../../mock/cli.js")).runMock(rest).catch((error: unknown) => {
-        if (error instanceof UsageError || isParseArgsError(error)) throw error;
-        // The emulator fails for reasons of its surroundings (a port in use), reported as they are.
-        console.error(`tcgen mock: ${error instanceof Error ? (debug ? (error.stack ?? error.message) : error.message) : String(error)}`);
-        return 1;
-      });
-    }
     if (command === "help" || command === "--help" || command === "-h") {
       console.log(USAGE);
       return 0;

@@ -7,4 +7,4 @@
 export type Templates = Readonly<Record<string, string>>;
 
 /** The files emitted per service, in order; each comes from `templates/<name>.hbs` except schema.ts. */
-export const TEMPLATE_FILES = ["client.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts", "validators.ts"] as const;
+export const TEMPLATE_FILES = ["types.ts", "actions.ts", "client.ts", "commands.ts", "enums.ts", "errors.ts", "index.ts", "mock.ts", "service.ts", "validators.ts"] as const;

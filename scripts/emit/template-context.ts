@@ -17,6 +17,8 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
   return {
     ...model,
     runtimeImport: options.runtimeImport,
+    internalImport: internalImportOf(options.runtimeImport),
+    mockImport: mockImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
     validators: buildValidators(model, root),
     int64: buildInt64Plans(model, root),
@@ -24,6 +26,24 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
 }
 
 export type TemplateContext = ReturnType<typeof templateContext>;
+
+/**
+ * The runtime's internal entry (what generated code imports) beside its public one:
+ * `tcgen/runtime` → `tcgen/runtime/internal`, `../../runtime/index.js` → `../../runtime/internal.js`.
+ */
+export function internalImportOf(runtimeImport: string): string {
+  return runtimeImport.endsWith("/index.js") ? `${runtimeImport.slice(0, -"/index.js".length)}/internal.js` : `${runtimeImport}/internal`;
+}
+
+/**
+ * The emulator's entry beside the runtime, for the type of the generated `mock.ts`:
+ * `tcgen/runtime` → `tcgen/mock`, `../../runtime/index.js` → `../../mock/index.js`; `tcgen/mock` otherwise.
+ */
+export function mockImportOf(runtimeImport: string): string {
+  if (runtimeImport.endsWith("runtime/index.js")) return `${runtimeImport.slice(0, -"runtime/index.js".length)}mock/index.js`;
+  if (runtimeImport.endsWith("/runtime")) return `${runtimeImport.slice(0, -"runtime".length)}mock`;
+  return "tcgen/mock";
+}
 
 /** Each code once: an action's own wording first (actions in name order), then the common wording. */
 function errorDescriptions(model: ServiceModel): { code: string; description: string }[] {

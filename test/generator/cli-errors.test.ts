@@ -8,7 +8,7 @@ import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { INTERNAL_ERROR_EXIT_CODE, main } from "../../scripts/cli/main.js";
-import { repoRoot, scratchDir } from "../helpers.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
 
 const fixture = path.join(repoRoot, "test/fixtures/specs/cvm/2017-03-12.yaml");
 let scratch: string;

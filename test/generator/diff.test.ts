@@ -16,7 +16,7 @@ import { readSpecs } from "../../scripts/diff/read.js";
 import { runDiff } from "../../scripts/diff/run.js";
 import { compareVersions, covers, nextVersion, parseVersion, requiredBump } from "../../scripts/diff/semver.js";
 import { UsageError } from "../../scripts/usage-error.js";
-import { positionIn, repoRoot, runCli, scratchDir } from "../helpers.js";
+import { positionIn, repoRoot, runCli, scratchDir } from "../support/helpers.js";
 
 const BASE = path.join(repoRoot, "test/fixtures/spec-changes/cbs/2024-01-01.yaml");
 let baseText: string;

@@ -8,7 +8,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { copyFile, mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, scratchDir } from "../helpers.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
 
 let dir: string;
 let specFile: string;
@@ -80,10 +80,10 @@ afterAll(() => {
 
 describe("tcgen generate --watch", () => {
   it("generates at start, then regenerates after each save", async () => {
-    expect(lines.some((l) => /wrote 8 files to generated\/ in \d+ ms/.test(l.text))).toBe(true);
+    expect(lines.some((l) => /wrote 11 files to generated\/ in \d+ ms/.test(l.text))).toBe(true);
     for (let i = 1; i <= 4; i++) {
       const line = await saveAndWait(original.replace("Query the list of instance backups", `Query the list of instance backups (edit ${i})`));
-      expect(line.text).toMatch(/wrote 8 files to generated\/ in \d+ ms, \d+ ms after the save/);
+      expect(line.text).toMatch(/wrote 11 files to generated\/ in \d+ ms, \d+ ms after the save/);
       expect((await snapshot()).get("client.ts")).toContain(`Query the list of instance backups (edit ${i})`);
     }
   });
@@ -106,7 +106,7 @@ describe("tcgen generate --watch", () => {
     expect(await snapshot()).toEqual(before);
 
     const fixed = await saveAndWait(original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: 120"));
-    expect(fixed.text).toMatch(/wrote 8 files/);
+    expect(fixed.text).toMatch(/wrote 11 files/);
     expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 120");
   });
 
@@ -115,14 +115,14 @@ describe("tcgen generate --watch", () => {
     const temp = `${specFile}.swp`;
     await writeFile(temp, original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: 140"));
     await rename(temp, specFile);
-    await nextLine(/wrote 8 files/, from);
+    await nextLine(/wrote 11 files/, from);
     expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 140");
   });
 
   it("regenerates once for a burst of saves, with the last one's content", async () => {
     const from = lines.length;
     for (const limit of [101, 102, 103]) await writeFile(specFile, original.replace("x-tc-rate-limit: 150", `x-tc-rate-limit: ${limit}`));
-    await nextLine(/wrote 8 files/, from);
+    await nextLine(/wrote 11 files/, from);
     await new Promise((r) => setTimeout(r, 1_000)); // a second run would have started by now
     expect(lines.slice(from).filter((l) => /wrote \d+ files/.test(l.text))).toHaveLength(1);
     expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 103");

@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.js";
 import { writeAtomically } from "../../scripts/write.js";
-import { positionIn, repoRoot, runCli, scratchDir, typeCheckStrict } from "../helpers.js";
+import { positionIn, repoRoot, runCli, scratchDir, typeCheckStrict } from "../support/helpers.js";
 
 const fixtureSpec = path.join(repoRoot, "test/fixtures/specs/cvm/2017-03-12.yaml");
 const created: string[] = [];
@@ -35,13 +35,13 @@ describe("generated/ matches spec/", () => {
     const result = await runCli(["generate", "--check"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/8 generated files are up to date/);
+    expect(result.stdout).toMatch(/11 generated files are up to date/);
   });
 
   it("every generated file names its source spec and is never escaped HTML", async () => {
     const files = await readTree(path.join(repoRoot, "generated"));
     expect(Object.keys(files).sort()).toEqual(
-      ["client", "enums", "errors", "index", "mock", "schema", "service", "validators"].map((f) => `mongodb/${f}.ts`),
+      ["actions", "client", "commands", "enums", "errors", "index", "mock", "schema", "service", "types", "validators"].map((f) => `mongodb/${f}.ts`),
     );
     for (const [name, text] of Object.entries(files)) {
       expect(text.split("\n")[0], name).toBe(
@@ -63,7 +63,7 @@ describe("a second service (fixture cvm, two actions)", () => {
 
   it("emits the same set of files, matching the snapshots", async () => {
     expect(Object.keys(files)).toEqual(
-      ["client", "enums", "errors", "index", "mock", "schema", "service", "validators"].map((f) => `cvm/${f}.ts`),
+      ["actions", "client", "commands", "enums", "errors", "index", "mock", "schema", "service", "types", "validators"].map((f) => `cvm/${f}.ts`),
     );
     for (const [name, text] of Object.entries(files)) {
       // The runtime import depends on where the scratch directory is; snapshots use a stable one.
@@ -75,11 +75,12 @@ describe("a second service (fixture cvm, two actions)", () => {
   it("carries the spec's facts into the client", () => {
     const client = files["cvm/client.ts"]!;
     expect(client).toContain("export function createCvmClient(");
-    expect(client).toContain('(await core.http()).POST("/DescribeInstances"');
+    expect(client).toContain("describeInstances: (input, callOptions) => call(core, DescribeInstances, input, callOptions),");
+    expect(files["cvm/actions.ts"]).toContain('action: "DescribeInstances",\n  rateLimit: 40,');
     expect(client).toContain("Rate limit: 40 requests per second (the client keeps under it).");
     expect(client).toContain("@deprecated The spec marks this action deprecated.");
     expect(files["cvm/service.ts"]).toContain('service: "cvm"');
-    expect(files["cvm/service.ts"]).toContain('"/StartInstances": "StartInstances"');
+    expect(files["cvm/actions.ts"]).toContain('export const StartInstances: ActionDescriptor<');
     expect(files["cvm/errors.ts"]).toContain('| "InvalidFilter"');
     expect(files["cvm/enums.ts"]).toContain('Running: "RUNNING"');
   });
@@ -119,7 +120,7 @@ describe("generation is deterministic and atomic", () => {
     await generate({ spec: "spec", out: a, cwd: repoRoot });
     await generate({ spec: "spec", out: b, cwd: repoRoot });
     const [ta, tb] = [await readTree(a), await readTree(b)];
-    expect(Object.keys(ta).length).toBe(8);
+    expect(Object.keys(ta).length).toBe(11);
     expect(ta).toEqual(tb);
   });
 
@@ -234,7 +235,7 @@ describe("broken specs: every problem as file:line:col, exit 1, nothing written"
   it("a schema name that would shadow a global", async () => {
     const r = await generateBroken((t) => t.replaceAll("ErrorDetail", "Error"));
     const { line } = r.at("\n    Error:\n");
-    expect(r.stderr).toContain(`${file}:${line + 1}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated client.ts (a type alias); rename it`);
+    expect(r.stderr).toContain(`${file}:${line + 1}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated types.ts (a type alias); rename it`);
   });
 
   it("reports all problems at once, and a GET operation", async () => {

@@ -12,8 +12,8 @@ import { parse } from "yaml";
 import { generate } from "../../scripts/generate.js";
 import { runImport } from "../../scripts/import/run-import.js";
 import { DefinitionsError } from "../../scripts/import/shared.js";
-import { repoRoot, runCli, typeCheckStrict } from "../helpers.js";
-import { definitionsDir, scratchDirs } from "../import-support.js";
+import { repoRoot, runCli, typeCheckStrict } from "../support/helpers.js";
+import { definitionsDir, scratchDirs } from "../support/import-support.js";
 
 const scratch = scratchDirs();
 
@@ -200,7 +200,7 @@ describe("finding and refusing", () => {
     expect(result.code).toBe(1);
     const text = await readFile(path.join(root, "spec/demo/2024-01-01.yaml"), "utf8");
     const line = text.split("\n").indexOf("    Error:") + 1;
-    expect(result.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated client.ts (a type alias); rename it`);
+    expect(result.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated types.ts (a type alias); rename it`);
     expect(result.stderr).toContain("tcgen import: tcgen generate refuses the imported spec (1 problem(s) above); fix them in the spec");
   });
 });

@@ -7,8 +7,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runImport } from "../../scripts/import/run-import.js";
-import { positionIn, repoRoot, runCli } from "../helpers.js";
-import { definitionsDir as definitions, edit, scratchDirs } from "../import-support.js";
+import { positionIn, repoRoot, runCli } from "../support/helpers.js";
+import { definitionsDir as definitions, edit, scratchDirs } from "../support/import-support.js";
 
 const mongodb = path.join(definitions, "mongodb/v20190725");
 const specFile = "spec/mongodb/2019-07-25.yaml";

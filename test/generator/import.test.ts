@@ -13,8 +13,8 @@ import { buildSpec } from "../../scripts/import/build-spec.js";
 import { readDefinitions } from "../../scripts/import/read-definitions.js";
 import { runImport } from "../../scripts/import/run-import.js";
 import { emitSpec } from "../../scripts/import/yaml-emit.js";
-import { positionIn, runCli, typeCheckStrict } from "../helpers.js";
-import { definitionsDir as definitions, scratchDirs } from "../import-support.js";
+import { positionIn, runCli, typeCheckStrict } from "../support/helpers.js";
+import { definitionsDir as definitions, scratchDirs } from "../support/import-support.js";
 
 const scratch = scratchDirs();
 

@@ -10,9 +10,9 @@ import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.js";
-import { startMockServer, type MockCall, type RunningMock } from "../../runtime/mock/server.js";
-import type { MockServiceDefinition } from "../../runtime/index.js";
-import { positionIn, repoRoot, scratchDir, specProblems } from "../helpers.js";
+import { startMock, type MockCall, type RunningMock } from "../../mock/server.js";
+import type { MockServiceDefinition } from "../../mock/definition.js";
+import { positionIn, repoRoot, scratchDir, specProblems } from "../support/helpers.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");
 const fixture = readFile(fixturePath, "utf8");
@@ -29,10 +29,12 @@ async function scratch(prefix: string): Promise<string> {
 describe("the cbs fixture: two paged or polled actions", () => {
   let out: string;
   let client: string;
+  let actions: string;
   beforeAll(async () => {
     out = await scratch("cbs");
     await generate({ spec: fixturePath, out, cwd: repoRoot });
     client = await readFile(path.join(out, "cbs", "client.ts"), "utf8");
+    actions = await readFile(path.join(out, "cbs", "actions.ts"), "utf8");
   });
 
   it("emits a paginator per x-tc-pagination and a waiter per x-tc-waiters entry", () => {
@@ -41,8 +43,8 @@ describe("the cbs fixture: two paged or polled actions", () => {
     expect(client).toContain("AsyncGenerator<Disk, void, undefined>");
     expect(client).toContain("export interface WaitForDisksAttachedInput {");
     // The keys are also the request's ID filter; the snapshot waiter polls one unpaged call.
-    expect(client).toContain("collect(client.paginateDescribeDisks({ DiskIds: [...input.DiskIds] }, callOptions))");
-    expect(client).toMatch(/await client\.describeSnapshots\(\s*\{ DiskId: input\.DiskId, SnapshotIds: \[\.\.\.input\.SnapshotIds\] \},\s*callOptions,\s*\)\s*\)\.SnapshotSet/);
+    expect(actions).toMatch(/poll: DescribeDisksPages,\s*request: \[\],\s*keys: "DiskIds",\s*keysInRequest: true,/);
+    expect(actions).toMatch(/poll: DescribeSnapshots,\s*request: \["DiskId"\],\s*keys: "SnapshotIds",\s*keysInRequest: true,\s*items: "SnapshotSet",/);
     expect(client).not.toMatch(/paginateDescribeSnapshots/);
   });
 
@@ -98,7 +100,7 @@ describe("the cbs fixture: two paged or polled actions", () => {
     beforeAll(async () => {
       const generated = (await import(pathToFileURL(path.join(out, "cbs", "index.ts")).href)) as Record<string, unknown>;
       const definition = ((await import(pathToFileURL(path.join(out, "cbs", "mock.ts")).href)) as { cbsMock: MockServiceDefinition }).cbsMock;
-      mock = await startMockServer(definition, {
+      mock = await startMock(definition, {
         handlers: {
           DescribeDisks: (call: MockCall) => {
             const { DiskIds, Offset = 0, Limit = 20 } = call.params as { DiskIds?: string[]; Offset?: number; Limit?: number };

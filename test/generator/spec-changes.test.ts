@@ -15,7 +15,7 @@ import type { DiffResult } from "../../scripts/diff/change.js";
 import { overall } from "../../scripts/diff/classify.js";
 import { diffSpecs } from "../../scripts/diff/diff.js";
 import { readSpecs, type SpecSide } from "../../scripts/diff/read.js";
-import { repoRoot, scratchDir, strictCompilerOptions } from "../helpers.js";
+import { repoRoot, scratchDir, strictCompilerOptions } from "../support/helpers.js";
 import { CORPUS, type CorpusEntry } from "../spec-changes-corpus.js";
 
 const FIXTURE = "test/fixtures/spec-changes";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../../scripts/generate.js";
 import { SpecError, type SpecProblem } from "../../scripts/spec/problems.js";
 import { corpusCases, corpusDir, type CorpusCase } from "../corpus.js";
-import { runCli, scratchDir } from "../helpers.js";
+import { runCli, scratchDir } from "../support/helpers.js";
 
 const cases = corpusCases();
 let scratch: string;

@@ -13,8 +13,8 @@ import { stringify } from "yaml";
 import { generate } from "../../scripts/generate.js";
 import { parseSpec } from "../../scripts/spec/load.js";
 import { SpecError } from "../../scripts/spec/problems.js";
-import { seededRandom } from "../../runtime/mock/faults.js";
-import { repoRoot, scratchDir } from "../helpers.js";
+import { seededRandom } from "../../mock/faults.js";
+import { repoRoot, scratchDir } from "../support/helpers.js";
 
 const RUNS = Number(process.env["TCGEN_FUZZ_RUNS"] ?? 2000);
 const SEED = Number(process.env["TCGEN_FUZZ_SEED"] ?? 20261101);

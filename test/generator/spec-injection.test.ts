@@ -16,7 +16,7 @@ import { generate } from "../../scripts/generate.js";
 import { loadSpec } from "../../scripts/spec/load.js";
 import { buildModel, type ServiceModel } from "../../scripts/model/service-model.js";
 import { corpusCases, corpusDir } from "../corpus.js";
-import { repoRoot, scratchDir, typeCheckStrict } from "../helpers.js";
+import { repoRoot, scratchDir, typeCheckStrict } from "../support/helpers.js";
 
 declare global {
   var __tcgenInjected: unknown;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { generate } from "../../scripts/generate.js";
 import { SpecError, formatProblem } from "../../scripts/spec/problems.js";
-import { scratchDir, typeCheckStrict } from "../helpers.js";
+import { scratchDir, typeCheckStrict } from "../support/helpers.js";
 
 const SPECS = Number(process.env["TCGEN_PROPERTY_SPECS"] ?? 30);
 const SEED = Number(process.env["TCGEN_PROPERTY_SEED"] ?? 424242);

@@ -13,7 +13,7 @@ import { TEMPLATE_HELPERS } from "../../scripts/emit/template-helpers.js";
 import {
   commentText, identifier, identifierProblem, memberAccess, propertyKey, regexLiteral, stringLiteral, UncheckedSpecTextError, valueLiteral,
 } from "../../scripts/emit/spec-text.js";
-import { repoRoot } from "../helpers.js";
+import { repoRoot } from "../support/helpers.js";
 
 /** Modules that write generated code: the emit stage (but the escaping itself, spec-text.ts) and the model, which builds code for it (item types). */
 const EMITTERS = (["scripts/emit", "scripts/model"] as const).flatMap((dir) =>

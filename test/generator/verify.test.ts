@@ -15,8 +15,8 @@ import { runImport } from "../../scripts/import/run-import.js";
 import { parseSpec } from "../../scripts/spec/load.js";
 import { formatProblem } from "../../scripts/spec/problems.js";
 import { verifySpec } from "../../scripts/verify/verify.js";
-import { positionIn, runCli } from "../helpers.js";
-import { definitionsDir, edit, scratchDirs } from "../import-support.js";
+import { positionIn, runCli } from "../support/helpers.js";
+import { definitionsDir, edit, scratchDirs } from "../support/import-support.js";
 
 const file = "spec/ecdn/2019-10-12.yaml";
 const scratch = scratchDirs();

@@ -1,0 +1,129 @@
+/**
+ * Bundle size of a one-call program, both forms side by side, in one run: esbuild `--bundle
+ * --minify`, platform node, gzip level 9 (node:zlib). Services: mongodb (generated/, 3 actions) and
+ * two synthetic services of the same action shape, 3 and 100 actions (bench/make-synthetic-spec.ts),
+ * generated here into bench/.out/bundle with the repository's runtime. The tree-shakable form
+ * (`create<Svc>Core` + one standalone function) should not grow with the number of actions; the
+ * convenient form (`create<Svc>Client`) carries every action.
+ *
+ *   npm run bench:bundle
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { generate } from "../../scripts/generate.js";
+import { outDir, repoRoot } from "../lib/paths.js";
+import { renderTable } from "../lib/table.js";
+import { writeSyntheticSpec } from "../make-synthetic-spec.js";
+
+const KB = 1024;
+/** Targets of issue 12. */
+export const TREE_SHAKABLE_TARGET_BYTES = 8 * KB;
+export const GROWTH_TARGET_BYTES = 0.5 * KB;
+
+export interface BundleRow {
+  readonly service: string;
+  readonly actions: number;
+  readonly form: "tree-shakable" | "convenient";
+  readonly bytes: number;
+  readonly gzipBytes: number;
+}
+
+interface Program {
+  readonly service: string;
+  readonly actions: number;
+  /** Module to import, absolute. */
+  readonly entry: string;
+  readonly pascal: string;
+  readonly method: string;
+  readonly input: string;
+}
+
+const CREDENTIALS = `{ secretId: "AKIDEXAMPLE", secretKey: "example" }`;
+
+function programs(program: Program): Record<BundleRow["form"], string> {
+  const from = JSON.stringify(program.entry);
+  const options = `{ credentials: ${CREDENTIALS}, region: "ap-guangzhou", endpoint: "http://127.0.0.1:9000" }`;
+  return {
+    "tree-shakable": `import { create${program.pascal}Core, ${program.method} } from ${from};
+const core = create${program.pascal}Core(${options});
+console.log(await ${program.method}(core, ${program.input}));
+`,
+    convenient: `import { create${program.pascal}Client } from ${from};
+const client = create${program.pascal}Client(${options});
+console.log(await client.${program.method}(${program.input}));
+`,
+  };
+}
+
+async function bundleSize(source: string, dir: string, name: string): Promise<{ bytes: number; gzipBytes: number }> {
+  const entry = path.join(dir, `${name}.ts`);
+  await writeFile(entry, source);
+  const result = await build({ entryPoints: [entry], bundle: true, minify: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
+  const contents = result.outputFiles[0]!.contents;
+  return { bytes: contents.byteLength, gzipBytes: gzipSync(contents, { level: 9 }).byteLength };
+}
+
+export async function runBundleSize(log: (line: string) => void = () => {}): Promise<BundleRow[]> {
+  const dir = path.join(outDir, "bundle");
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const list: Program[] = [
+    {
+      service: "mongodb",
+      actions: 3,
+      entry: path.join(repoRoot, "generated", "mongodb", "index.ts"),
+      pascal: "Mongodb",
+      method: "createBackupDownloadTask",
+      input: `{ InstanceId: "cmgo-dygv1rnp", BackupName: "cmgo-dygv1rnp_2021-03-26 10:44", BackupSets: [{ ReplicaSetId: "cmgo-dygv1rnp_0" }] }`,
+    },
+  ];
+  for (const actions of [3, 100]) {
+    log(`bundle-size: generating the ${actions}-action synthetic service…`);
+    const spec = await writeSyntheticSpec(actions, path.join(dir, "specs"));
+    await generate({ spec, out: path.join(dir, "generated"), cwd: repoRoot });
+    const width = String(actions).length;
+    list.push({
+      service: `synth${actions}`,
+      actions,
+      entry: path.join(dir, "generated", `synth${actions}`, "index.ts"),
+      pascal: `Synth${actions}`,
+      method: `describeWidget${"1".padStart(width, "0")}`,
+      input: `{ InstanceId: "ins-00000001", Limit: 10, Mode: "FULL" }`,
+    });
+  }
+  const rows: BundleRow[] = [];
+  for (const program of list) {
+    for (const [form, source] of Object.entries(programs(program)) as [BundleRow["form"], string][]) {
+      rows.push({ service: program.service, actions: program.actions, form, ...(await bundleSize(source, dir, `${program.service}-${form}`)) });
+    }
+  }
+  return rows;
+}
+
+export function renderBundleSize(rows: readonly BundleRow[]): string {
+  const find = (service: string, form: BundleRow["form"]) => rows.find((r) => r.service === service && r.form === form)!;
+  const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
+  const table = renderTable(
+    ["service", "actions", "form", "minified", "gzip"],
+    rows.map((r) => [r.service, String(r.actions), r.form, kb(r.bytes), kb(r.gzipBytes)]),
+    { left: [2] },
+  );
+  const mongodb = find("mongodb", "tree-shakable").gzipBytes;
+  const growth = find("synth100", "tree-shakable").gzipBytes - find("synth3", "tree-shakable").gzipBytes;
+  const growthVsMongodb = find("synth100", "tree-shakable").gzipBytes - mongodb;
+  const verdict = (ok: boolean) => (ok ? "✓" : "✗");
+  return [
+    table,
+    `${verdict(mongodb <= TREE_SHAKABLE_TARGET_BYTES)} mongodb one call, tree-shakable: ${kb(mongodb)} gz (target ≤ ${kb(TREE_SHAKABLE_TARGET_BYTES)})`,
+    `${verdict(Math.abs(growth) <= GROWTH_TARGET_BYTES)} 100 actions vs 3 (same action shape), tree-shakable: ${growth >= 0 ? "+" : ""}${growth} B gz (target within ${GROWTH_TARGET_BYTES} B)`,
+    `${verdict(Math.abs(growthVsMongodb) <= GROWTH_TARGET_BYTES)} 100-action synthetic vs mongodb (3 actions), tree-shakable: ${growthVsMongodb >= 0 ? "+" : ""}${growthVsMongodb} B gz`,
+  ].join("\n");
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const rows = await runBundleSize((line) => console.error(line));
+  console.log(renderBundleSize(rows));
+}
