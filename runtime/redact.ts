@@ -33,6 +33,7 @@ const SIGNATURE = /[0-9a-fA-F]{64,}/g;
 
 export class Redactor {
   private readonly secrets: string[] = [];
+  private readonly pinned: string[] = [];
   private pattern: RegExp | undefined;
   private last: Credentials | undefined;
   private readonly signatures: string[] = [];
@@ -56,7 +57,15 @@ export class Redactor {
     }
     if (!changed) return;
     while (this.secrets.length > 2 * REMEMBERED) this.secrets.shift();
-    this.pattern = secretsPattern(this.secrets);
+    this.pattern = secretsPattern([...this.pinned, ...this.secrets]);
+  }
+
+  /** Records secrets that never rotate out (a proxy's password): cheap when already known. */
+  learnSecrets(secrets: readonly string[]): void {
+    const added = secrets.filter((secret) => secret !== "" && !this.pinned.includes(secret));
+    if (added.length === 0) return;
+    this.pinned.push(...added);
+    this.pattern = secretsPattern([...this.pinned, ...this.secrets]);
   }
 
   /** `text` with every known secret and every signature replaced by `[redacted]`. */

@@ -19,6 +19,7 @@ import type { AbortLike } from "./deadline.js";
 import type { TextResult } from "./envelope.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "./errors/index.js";
 import type { PreparedRequest } from "./prepare.js";
+import { proxyRouteFor, type ProxySetting } from "./transport/proxy.js";
 
 interface Protocol {
   readonly request: (options: RequestOptions) => ClientRequest;
@@ -38,6 +39,12 @@ export interface NodeSendOptions {
   readonly maxAnswerBytes: number;
   /** Removes the client's secrets from text bound for an error. */
   readonly redact: (text: string) => string;
+  /** The `proxy` option (./transport/proxy.ts); undefined follows the environment. */
+  readonly proxy?: ProxySetting;
+  /** Told the proxy's credentials before they could reach any text, so that `redact` removes them. */
+  readonly learnSecrets?: (secrets: readonly string[]) => void;
+  /** Give up when a new connection is not established within this many ms (the metadata service). */
+  readonly connectTimeoutMs?: number;
 }
 
 // Loaded on the first request, not at import: creating a client stays cheap, and TLS (and zlib) are
@@ -57,7 +64,17 @@ function protocol(secure: boolean): Promise<Protocol> {
 export async function sendWithNode(action: string, prepared: PreparedRequest, signal: AbortLike | undefined, options: NodeSendOptions): Promise<TextResult> {
   const url = prepared.url;
   const secure = url.protocol === "https:";
-  const { request, agent } = await protocol(secure);
+  const { request, agent: direct } = await protocol(secure);
+  let route: Awaited<ReturnType<typeof proxyRouteFor>>;
+  try {
+    route = await proxyRouteFor(url, options.proxy);
+  } catch (error) {
+    throw new TencentCloudTransportError({ action, requestSent: false, message: (error as Error).message }, { cause: error });
+  }
+  if (route) options.learnSecrets?.(route.secrets);
+  const agent = route?.agent ?? direct;
+  // Errors name the proxy a request went through (never its credentials).
+  const via = route ? ` through the proxy ${route.display}` : "";
   if (signal?.aborted) throw signal.reason;
   const headers: Record<string, string | number> = { ...prepared.headers, Host: url.host };
   if (prepared.body !== undefined) headers["Content-Length"] = Buffer.byteLength(prepared.body);
@@ -99,12 +116,21 @@ export async function sendWithNode(action: string, prepared: PreparedRequest, si
     // connected (and, for TLS, once the handshake is done). Before that, the server saw nothing.
     req.on("socket", (socket: Socket) => {
       if (!socket.connecting) connected = true;
-      else socket.once(secure ? "secureConnect" : "connect", () => (connected = true));
+      else {
+        const limit = options.connectTimeoutMs;
+        const timer =
+          limit === undefined ? undefined : setTimeout(() => settle({ error: failure(`no connection to ${url.host} within ${limit} ms (connect timeout)`) }), limit);
+        socket.once(secure ? "secureConnect" : "connect", () => {
+          connected = true;
+          clearTimeout(timer);
+        });
+        socket.once("close", () => clearTimeout(timer));
+      }
     });
     if (options.idleTimeoutMs !== Infinity) {
       req.setTimeout(options.idleTimeoutMs, () => settle({ error: failure(`the connection to ${url.host} was idle for ${options.idleTimeoutMs} ms (idleTimeoutMs)`) }));
     }
-    req.on("error", (error) => settle({ error: failure(`request to ${url.host} failed: ${error.message}`, error) }));
+    req.on("error", (error) => settle({ error: failure(`request to ${url.host}${via} failed: ${error.message}`, error) }));
 
     req.on("response", (res: IncomingMessage) => {
       response = res;
@@ -134,7 +160,7 @@ export async function sendWithNode(action: string, prepared: PreparedRequest, si
               status,
               body: options.redact(text),
               traceId,
-              message: `HTTP ${status} from ${url.host}, expected 200 with a JSON envelope`,
+              message: `HTTP ${status} from ${url.host}${via}, expected 200 with a JSON envelope`,
             }),
           });
         }

@@ -124,7 +124,17 @@ export function createCore(service: ServiceInfo, options: ClientOptions = {}): C
     descriptor.wire && settings.method === "POST" ? descriptor.wire.stringify(input) : JSON.stringify(input);
 
   const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
-  const nodeOptions: NodeSendOptions = { idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, maxAnswerBytes, redact };
+  if (options.proxy !== undefined && options.proxy !== false && typeof options.proxy !== "string") {
+    throw new TypeError("proxy must be a URL string, false, or left out (the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY)");
+  }
+  if (options.proxy !== undefined && options.fetch !== undefined) throw new TypeError("proxy applies to the node:http transport; a custom fetch brings its own");
+  const nodeOptions: NodeSendOptions = {
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    maxAnswerBytes,
+    redact,
+    proxy: options.proxy,
+    learnSecrets: (secrets) => redactor.learnSecrets(secrets),
+  };
   const fetchOptions = { fetch: options.fetch ?? ((request: Request) => fetch(request)), maxAnswerBytes, redact };
   const attempt = useNode
     ? async (descriptor: ActionDescriptor<unknown, unknown>, input: unknown, scope: AttemptScope) =>

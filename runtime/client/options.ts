@@ -50,7 +50,13 @@ export interface ClientOptions {
   maxAnswerBytes?: number;
   /** Receives one event per attempt; never given credentials, signatures or tokens. */
   logger?: Logger;
-  /** A custom fetch (proxies, testing); defaults to the global one (keep-alive on Node). */
+  /**
+   * node:http transport: the proxy to send through (`http://user:pass@host:port`), or `false` for none.
+   * Default: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` from the environment, read
+   * at each request (needs the optional packages `https-proxy-agent`, `http-proxy-agent`, `proxy-from-env`).
+   */
+  proxy?: string | false;
+  /** A custom fetch (testing, other platforms); defaults to the global one (keep-alive on Node). */
   fetch?: (request: Request) => Promise<Response>;
   /** The clock used for `X-TC-Timestamp`, in milliseconds; defaults to `Date.now`. */
   now?: () => number;
