@@ -16,6 +16,8 @@ export interface MockServiceDefinition {
   readonly actions: Readonly<Record<string, MockActionDefinition>>;
   /** Where the spec's `x-tc-int64` members are (requests parsed, answers written accordingly). */
   readonly int64?: Int64Plans;
+  /** Actions Tencent serves unsigned (`Authorization: SKIP`), e.g. STS `AssumeRoleWithWebIdentity`. */
+  readonly unsignedActions?: readonly string[];
 }
 
 export interface MockActionDefinition {

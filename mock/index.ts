@@ -12,9 +12,16 @@
  * ```
  *
  * The emulator of TencentDB for MongoDB, with its in-memory world, is `tcgen/mock/mongodb`
- * (mock/services/mongodb/).
+ * (mock/services/mongodb/). STS and the CVM metadata service, which issue temporary credentials into
+ * a shared KeyStore that every emulator given it accepts, are here too.
  */
 export { MOCK_CREDENTIALS, startMock } from "./server.js";
 export type { MockAnswer, MockCall, MockHandler, MockOptions, MockRequestRecord, MockRoute, RunningMock } from "./server.js";
 export type { MockActionDefinition, MockServiceDefinition, MockValidation } from "./definition.js";
 export type { MockFaults, ScriptedFault } from "./faults.js";
+export { KeyStore } from "./keys.js";
+export type { StoredKey } from "./keys.js";
+export { startStsMock } from "./services/sts/index.js";
+export type { RunningStsMock, StartStsMockOptions } from "./services/sts/index.js";
+export { startMetadataMock } from "./services/metadata/index.js";
+export type { MetadataBehaviour, RunningMetadataMock, StartMetadataMockOptions } from "./services/metadata/index.js";

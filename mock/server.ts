@@ -14,6 +14,7 @@ import { MAX_GET_QUERY_BYTES } from "../runtime/prepare.js";
 import { unflattenParams } from "../runtime/wire.js";
 import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
+import { KeyStore } from "./keys.js";
 import { ApiFailure, verifyTc3, type ReceivedRequest } from "./verify.js";
 
 export type { MockActionDefinition, MockServiceDefinition, MockValidation } from "./definition.js";
@@ -52,8 +53,11 @@ export interface MockOptions {
   readonly port?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
-  /** The key pair(s) the emulator accepts; default MOCK_CREDENTIALS. */
-  readonly credentials?: Credentials | readonly Credentials[];
+  /**
+   * The key pair(s) the emulator accepts; default MOCK_CREDENTIALS. A KeyStore (./keys.ts) shared
+   * with the STS emulator also accepts the temporary credentials it issues, until they expire.
+   */
+  readonly credentials?: Credentials | readonly Credentials[] | KeyStore;
   /** Per-action behaviour replacing the spec's example answer. */
   readonly handlers?: Readonly<Record<string, MockHandler>>;
   /** Routes tried before the API, for anything that is not `/`. */
@@ -82,6 +86,8 @@ export interface MockRequestRecord {
 export interface RunningMock {
   readonly url: string;
   readonly credentials: Credentials;
+  /** Every key pair accepted, temporary ones included. */
+  readonly keys: KeyStore;
   readonly requests: MockRequestRecord[];
   /** The live fault settings: change them between calls. */
   faults: MockFaults;
@@ -93,8 +99,10 @@ export const MAX_POST_BYTES = 10 * 1024 * 1024;
 const NOT_RECORDED = new Set(["authorization", "x-tc-token"]);
 
 export async function startMock(definition: MockServiceDefinition, options: MockOptions = {}): Promise<RunningMock> {
-  const keys = options.credentials === undefined ? [MOCK_CREDENTIALS] : ([] as Credentials[]).concat(options.credentials);
-  if (keys.length === 0) throw new TypeError("the emulator needs at least one key pair");
+  const keys =
+    options.credentials instanceof KeyStore
+      ? options.credentials
+      : new KeyStore(options.credentials === undefined ? [MOCK_CREDENTIALS] : ([] as Credentials[]).concat(options.credentials));
   const clock = options.now ?? Date.now;
   const requests: MockRequestRecord[] = [];
   const limiter = new RateLimiter();
@@ -172,7 +180,9 @@ export async function startMock(definition: MockServiceDefinition, options: Mock
     let secretId: string | undefined;
     try {
       const received: ReceivedRequest = { method, query, headers, body };
-      secretId = authenticate(received).secretId;
+      // Only the actions Tencent documents as unsigned take `Authorization: SKIP` (no key at all).
+      const unsigned = headers["authorization"] === "SKIP" && definition.unsignedActions?.includes(headers["x-tc-action"] ?? "") === true;
+      secretId = unsigned ? "" : authenticate(received).secretId;
       const action = checkAction(headers);
       const actionInfo = definition.actions[action]!;
 
@@ -222,7 +232,8 @@ export async function startMock(definition: MockServiceDefinition, options: Mock
 
   function authenticate(received: ReceivedRequest): Credentials {
     try {
-      return verifyTc3(received, { service: definition.service, keys, nowSeconds: Math.floor(serverNow() / 1000) });
+      const nowMs = serverNow();
+      return verifyTc3(received, { service: definition.service, keys, nowSeconds: Math.floor(nowMs / 1000), nowMs });
     } catch (error) {
       if (error instanceof TypeError) {
         // The signer refused a value it cannot canonicalise (e.g. a header with a line break).
@@ -254,7 +265,8 @@ export async function startMock(definition: MockServiceDefinition, options: Mock
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     url: `http://${host}:${address.port}`,
-    credentials: keys[0]!,
+    credentials: keys.permanent[0]!,
+    keys,
     requests,
     get faults() {
       return state.faults;

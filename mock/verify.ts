@@ -6,6 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Credentials } from "../runtime/credentials.js";
 import { signTc3, tc3Date } from "../runtime/signing.js";
+import type { StoredKey } from "./keys.js";
 
 /** An API error answer the emulator gives: Tencent's code and a message. */
 export class ApiFailure extends Error {
@@ -34,7 +35,13 @@ const AUTHORIZATION =
 /** Returns the key pair that signed the request, or throws the ApiFailure Tencent would answer. */
 export function verifyTc3(
   request: ReceivedRequest,
-  context: { readonly service: string; readonly keys: readonly Credentials[]; readonly nowSeconds: number },
+  context: {
+    readonly service: string;
+    readonly keys: readonly Credentials[] | { find(secretId: string): StoredKey | undefined };
+    readonly nowSeconds: number;
+    /** The server's clock in ms, for the expiry of temporary keys; default `nowSeconds` × 1000. */
+    readonly nowMs?: number;
+  },
 ): Credentials {
   const header = (name: string) => request.headers[name];
   const authorization = header("authorization");
@@ -48,7 +55,9 @@ export function verifyTc3(
   }
   const [, secretId, date, service, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string];
 
-  const key = context.keys.find((k) => k.secretId === secretId);
+  const key: StoredKey | undefined = Array.isArray(context.keys)
+    ? (context.keys as readonly Credentials[]).find((k) => k.secretId === secretId)
+    : (context.keys as { find(secretId: string): StoredKey | undefined }).find(secretId);
   if (!key) throw new ApiFailure("AuthFailure.SecretIdNotFound", `SecretId ${secretId} does not exist`);
 
   const timestampText = header("x-tc-timestamp");
@@ -101,6 +110,10 @@ export function verifyTc3(
   const token = header("x-tc-token");
   if ((key.token ?? "") !== (token ?? "")) {
     throw new ApiFailure("AuthFailure.TokenFailure", key.token ? "X-TC-Token does not match the temporary credentials" : "X-TC-Token was sent with permanent credentials");
+  }
+  const nowMs = context.nowMs ?? context.nowSeconds * 1000;
+  if (key.expiresAt !== undefined && nowMs >= key.expiresAt) {
+    throw new ApiFailure("AuthFailure.TokenFailure", `the temporary credentials expired at ${new Date(key.expiresAt).toISOString()}`);
   }
   return key;
 }

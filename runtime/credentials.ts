@@ -8,9 +8,13 @@
  * signal, and a refresh that failed, timed out or was left by all its callers is dropped, so the
  * next call asks the provider again.
  */
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import path from "node:path";
+import { chain } from "./credentials/chain.js";
+import { fromEnv } from "./credentials/env.js";
+import { fromInstanceMetadata, type FromInstanceMetadataOptions } from "./credentials/instance-metadata.js";
+import { labelOf } from "./credentials/label.js";
+import { fromProfile } from "./credentials/profile.js";
+import type { StsOptions } from "./credentials/sts.js";
+import { fromTkeOidc } from "./credentials/web-identity.js";
 import { untilAborted, type AbortLike } from "./deadline.js";
 import { CredentialsError } from "./errors/index.js";
 
@@ -43,7 +47,10 @@ export const CREDENTIAL_ENV = {
   token: "TENCENTCLOUD_SESSION_TOKEN",
 } as const;
 
-/** Provider credentials are refreshed this long before they expire. */
+/**
+ * Provider credentials are refreshed this long before they expire, or half their lifetime before
+ * when they live less than twice as long (credentials of 2 s are refreshed after 1 s).
+ */
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** A provider that has not answered after this long is abandoned; the next call asks it again. */
@@ -61,6 +68,9 @@ export interface CredentialsOptions {
   readonly now?: () => number;
   /** The deadline of one provider refresh, in ms; default {@link CREDENTIALS_TIMEOUT_MS}. */
   readonly timeoutMs?: number;
+  /** The default chain: how STS is reached (role profiles, TKE OIDC) and the metadata service. */
+  readonly sts?: StsOptions;
+  readonly instanceMetadata?: FromInstanceMetadataOptions;
 }
 
 /** Returns the function a client calls before each request to get its current credentials. */
@@ -68,12 +78,12 @@ export function credentialsResolver(
   source: Credentials | CredentialsProvider | undefined,
   options: CredentialsOptions = {},
 ): CredentialsSource {
-  if (typeof source === "function") return providerResolver(source, options.now ?? Date.now, options.timeoutMs ?? CREDENTIALS_TIMEOUT_MS);
+  if (typeof source === "function") return providerResolver(source, options);
   if (source !== undefined) {
     const checked = checkCredentials(source, "options.credentials");
     return () => Promise.resolve(checked);
   }
-  return defaultChain(options);
+  return defaultResolver(options);
 }
 
 function checkCredentials(value: Credentials, where: string): Credentials {
@@ -91,8 +101,10 @@ interface Refresh {
   waiters: number;
 }
 
-function providerResolver(provider: CredentialsProvider, now: () => number, timeoutMs: number): CredentialsSource {
-  let current: { credentials: Credentials; expiresAt: number } | undefined;
+function providerResolver(provider: CredentialsProvider, options: CredentialsOptions): CredentialsSource {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? CREDENTIALS_TIMEOUT_MS;
+  let current: { credentials: Credentials; expiresAt: number; refreshAt: number } | undefined;
   let refresh: Refresh | undefined;
   let backgroundFailedAt = -Infinity;
 
@@ -100,10 +112,11 @@ function providerResolver(provider: CredentialsProvider, now: () => number, time
     const controller = new AbortController();
     // Unref'd: the deadline of a refresh nobody waits for must not keep a finished program alive.
     const timer = setTimeout(
-      () => controller.abort(new CredentialsError(`the credentials provider did not answer within ${timeoutMs} ms`)),
+      () => controller.abort(new CredentialsError(`${labelOf(provider)} did not answer within ${timeoutMs} ms`, { link: "provider" })),
       timeoutMs,
     );
     (timer as { unref?: () => void }).unref?.();
+    const startedAt = now();
     const run = async (): Promise<Credentials> => {
       try {
         const provided = await untilAborted(Promise.resolve().then(() => provider({ signal: controller.signal })), controller.signal);
@@ -111,11 +124,12 @@ function providerResolver(provider: CredentialsProvider, now: () => number, time
         const expiresAt = provided.expiresAt === undefined ? Infinity : new Date(provided.expiresAt).getTime();
         if (Number.isNaN(expiresAt)) throw new CredentialsError("the credentials provider's answer: expiresAt is not a date");
         // An abandoned refresh that answers late is not used: its callers are gone and the next call asked again.
-        if (refresh === self) current = { credentials, expiresAt };
+        const margin = Math.min(REFRESH_MARGIN_MS, (expiresAt - startedAt) / 2);
+        if (refresh === self) current = { credentials, expiresAt, refreshAt: expiresAt - margin };
         return credentials;
       } catch (error) {
         if (error instanceof CredentialsError) throw error;
-        throw new CredentialsError(`the credentials provider failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new CredentialsError(`${labelOf(provider)} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, link: "provider" });
       } finally {
         clearTimeout(timer);
         // Settled or abandoned, it is dropped: the next call that needs credentials asks again.
@@ -129,7 +143,7 @@ function providerResolver(provider: CredentialsProvider, now: () => number, time
   };
 
   return async (signal) => {
-    if (current && now() < current.expiresAt - REFRESH_MARGIN_MS) return current.credentials;
+    if (current && now() < current.refreshAt) return current.credentials;
     if (current && now() < current.expiresAt) {
       // Still valid: refresh in the background and sign with these meanwhile; a failing or hanging
       // provider never delays a call while the credentials it gave last still work.
@@ -154,60 +168,37 @@ function providerResolver(provider: CredentialsProvider, now: () => number, time
   };
 }
 
-function defaultChain(options: CredentialsOptions): CredentialsSource {
-  let fromFile: Promise<Credentials | string> | undefined;
+/**
+ * No credentials given: the default chain (./credentials/chain.ts). The environment is read at each
+ * call (an exported variable takes effect at once); the other links go through the refreshing cache.
+ */
+function defaultResolver(options: CredentialsOptions): CredentialsSource {
+  const env = fromEnv(options.env ? { env: options.env } : {});
+  const never = new AbortController().signal;
+  const rest = providerResolver(
+    chain(
+      fromProfile({ ...(options.profile ? { profile: options.profile } : {}), ...(options.home ? { home: options.home } : {}), ...(options.sts ? { sts: options.sts } : {}) }),
+      fromTkeOidc({ ...options.sts, ...(options.env ? { env: options.env } : {}) }),
+      fromInstanceMetadata(options.instanceMetadata),
+    ),
+    options,
+  );
   return async (signal) => {
-    const env = options.env ?? process.env;
-    const secretId = env[CREDENTIAL_ENV.secretId];
-    const secretKey = env[CREDENTIAL_ENV.secretKey];
-    if (secretId && secretKey) {
-      const token = env[CREDENTIAL_ENV.token];
-      return token ? { secretId, secretKey, token } : { secretId, secretKey };
+    let unset: string;
+    try {
+      return checkCredentials(await env({ signal: never }), "the environment");
+    } catch (error) {
+      if (!(error instanceof CredentialsError && error.absent)) throw error;
+      unset = error.message;
     }
-    const file = path.join(options.home ?? homedir(), ".tencentcloud", "credentials");
-    const profile = options.profile ?? "default";
-    fromFile ??= readProfile(file, profile);
-    const found = await untilAborted(fromFile, signal);
-    if (typeof found !== "string") return found;
-    fromFile = undefined; // the file may appear later: look again next time
-    const unset = [!secretId && CREDENTIAL_ENV.secretId, !secretKey && CREDENTIAL_ENV.secretKey].filter(Boolean).join(" and ");
-    throw new CredentialsError(
-      `no Tencent Cloud credentials: tried options.credentials (not given), the environment (${unset} ${unset.includes(" and ") ? "are" : "is"} not set), ` +
-        `and ${file} [${profile}] (${found})`,
-    );
+    try {
+      return await rest(signal);
+    } catch (error) {
+      if (!(error instanceof CredentialsError && error.link === "chain")) throw error;
+      throw new CredentialsError(error.message.replace(/^no Tencent Cloud credentials: tried /, `no Tencent Cloud credentials: tried options.credentials (not given); ${unset}; `), {
+        link: "chain",
+        absent: true,
+      });
+    }
   };
-}
-
-/** The profile's key pair from an INI credentials file, or why there is none. */
-async function readProfile(file: string, profile: string): Promise<Credentials | string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `unreadable: ${(error as Error).message}`;
-  }
-  const values = parseIni(text)[profile];
-  if (!values) return `no [${profile}] section`;
-  const secretId = values["secret_id"];
-  const secretKey = values["secret_key"];
-  if (!secretId || !secretKey) return `[${profile}] lacks ${[!secretId && "secret_id", !secretKey && "secret_key"].filter(Boolean).join(" and ")}`;
-  return values["token"] ? { secretId, secretKey, token: values["token"] } : { secretId, secretKey };
-}
-
-/** Sections of an INI file: `[name]`, `key = value`, `#` and `;` comments. */
-export function parseIni(text: string): Record<string, Record<string, string>> {
-  const sections: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
-  let section: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
-    const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
-    if (header) {
-      section = sections[header[1]!] ??= Object.create(null) as Record<string, string>;
-      continue;
-    }
-    const eq = line.indexOf("=");
-    if (section && eq > 0) section[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return sections;
 }

@@ -32,8 +32,12 @@ const REQUEST_CLIENT = `tcgen/${TCGEN_VERSION}`;
 /** Tencent's limit on a GET query. */
 export const MAX_GET_QUERY_BYTES = 32 * 1024;
 
-/** `json` is the action's parameters as JSON text (what a POST sends byte for byte). */
-export function prepareRequest(settings: RequestSettings, action: string, json: string, credentials: Credentials, timestamp: number): PreparedRequest {
+/**
+ * `json` is the action's parameters as JSON text (what a POST sends byte for byte). `credentials`
+ * null sends `Authorization: SKIP`, unsigned, as Tencent documents for the few actions that take
+ * no key (STS `AssumeRoleWithWebIdentity`).
+ */
+export function prepareRequest(settings: RequestSettings, action: string, json: string, credentials: Credentials | null, timestamp: number): PreparedRequest {
   const get = settings.method === "GET";
   // GET carries the parameters flattened in the query and signs the empty payload.
   const query = get ? toQueryString(JSON.parse(json) as Record<string, unknown>) : "";
@@ -52,8 +56,8 @@ export function prepareRequest(settings: RequestSettings, action: string, json: 
   };
   if (settings.region) headers["X-TC-Region"] = settings.region;
   if (settings.language) headers["X-TC-Language"] = settings.language;
-  if (credentials.token) headers["X-TC-Token"] = credentials.token;
-  headers["Authorization"] = signTc3({
+  if (credentials?.token) headers["X-TC-Token"] = credentials.token;
+  headers["Authorization"] = credentials === null ? "SKIP" : signTc3({
     method: settings.method,
     host: settings.endpoint.host,
     contentType,
