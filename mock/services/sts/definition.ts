@@ -69,7 +69,7 @@ const assumeRole: MockActionDefinition = {
 
 const assumeRoleWithWebIdentity: MockActionDefinition = {
   rateLimit: 600,
-  errors: ["InternalError.GetRoleError", "InvalidParameter.ParamError", "InvalidParameter.WebIdentityTokenError", "ResourceNotFound.RoleNotFound", "UnauthorizedOperation"],
+  errors: ["InternalError.GetRoleError", "InvalidParameter.ParamError", "InvalidParameter.WebIdentityTokenError", "UnauthorizedOperation"],
   examples: [
     {
       name: "AssumeRoleWithWebIdentity",

@@ -39,7 +39,11 @@ export async function startStsMock(options: StartStsMockOptions = {}): Promise<R
 
   const answer = (call: MockCall): MockAnswer => {
     const roleArn = call.params["RoleArn"] as string;
-    if (options.roles && !options.roles.includes(roleArn)) return { error: { code: "ResourceNotFound.RoleNotFound", message: `role ${roleArn} does not exist` } };
+    if (options.roles && !options.roles.includes(roleArn)) {
+      // Each action's documented code for a role that is not there.
+      const code = call.action === "AssumeRole" ? "ResourceNotFound.RoleNotFound" : "InternalError.GetRoleError";
+      return { error: { code, message: `role ${roleArn} does not exist` } };
+    }
     const duration = (call.params["DurationSeconds"] as number | undefined) ?? DEFAULT_DURATION_SECONDS;
     const key = keys.issue(call.nowMs, options.lifetimeMs ?? duration * 1000);
     issued[call.action as keyof typeof issued]++;
