@@ -40,12 +40,7 @@ export type CredentialsProvider = (options: { readonly signal: AbortSignal }) =>
 /** What a client calls before each request: its current credentials, waited for within `signal`. */
 export type CredentialsSource = (signal?: AbortLike) => Promise<Credentials>;
 
-/** The environment variables the official SDKs read. */
-export const CREDENTIAL_ENV = {
-  secretId: "TENCENTCLOUD_SECRET_ID",
-  secretKey: "TENCENTCLOUD_SECRET_KEY",
-  token: "TENCENTCLOUD_SESSION_TOKEN",
-} as const;
+export { CREDENTIAL_ENV } from "./credentials/env.js";
 
 /**
  * Provider credentials are refreshed this long before they expire, or half their lifetime before

@@ -1,7 +1,14 @@
 /** The chain's first link: `TENCENTCLOUD_SECRET_ID` / `_SECRET_KEY` / `_SESSION_TOKEN`, read at each call. */
-import { CREDENTIAL_ENV, type ProvidedCredentials } from "../credentials.js";
+import type { ProvidedCredentials } from "../credentials.js";
 import { CredentialsError } from "../errors/index.js";
 import { labelled, type LabelledProvider } from "./label.js";
+
+/** The environment variables the official SDKs read. */
+export const CREDENTIAL_ENV = {
+  secretId: "TENCENTCLOUD_SECRET_ID",
+  secretKey: "TENCENTCLOUD_SECRET_KEY",
+  token: "TENCENTCLOUD_SESSION_TOKEN",
+} as const;
 
 export interface FromEnvOptions {
   /** The environment to read; default `process.env`, read at each call. */
