@@ -9,10 +9,11 @@ export type Language = "zh-CN" | "en-US";
 /** Options shared by every generated `create<Service>Client`; the README documents each default. */
 export interface ClientOptions {
   /**
-   * A key pair, or an async provider of temporary credentials (refreshed in the background 5 minutes
-   * before `expiresAt`, one refresh shared by concurrent calls, each refresh given 10 s and its
-   * `signal` aborted when abandoned). Default: `TENCENTCLOUD_SECRET_ID` /
-   * `TENCENTCLOUD_SECRET_KEY` / `TENCENTCLOUD_SESSION_TOKEN`, then `~/.tencentcloud/credentials`.
+   * A key pair, or an async provider of temporary credentials such as `fromAssumeRole(…)`,
+   * `fromInstanceMetadata()` or `chain(…)` (refreshed in the background ahead of `expiresAt`, one
+   * refresh shared by concurrent calls, each refresh given 10 s and its `signal` aborted when
+   * abandoned). Default: the chain `TENCENTCLOUD_SECRET_ID` / `_SECRET_KEY` / `_SESSION_TOKEN`,
+   * the profile file, TKE OIDC (`TKE_*`), the CVM instance role.
    */
   credentials?: Credentials | CredentialsProvider;
   /** The profile of `~/.tencentcloud/credentials` used by the default chain. Default `default`. */
