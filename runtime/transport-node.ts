@@ -39,7 +39,7 @@ export interface NodeSendOptions {
   readonly maxAnswerBytes: number;
   /** Removes the client's secrets from text bound for an error. */
   readonly redact: (text: string) => string;
-  /** The `proxy` option (./transport/proxy.ts); undefined follows the environment. */
+  /** The `proxy` option (./transport/proxy.ts); undefined follows the environment at each request. */
   readonly proxy?: ProxySetting;
   /** Told the proxy's credentials before they could reach any text, so that `redact` removes them. */
   readonly learnSecrets?: (secrets: readonly string[]) => void;
@@ -65,9 +65,10 @@ export async function sendWithNode(action: string, prepared: PreparedRequest, si
   const url = prepared.url;
   const secure = url.protocol === "https:";
   const { request, agent: direct } = await protocol(secure);
-  let route: Awaited<ReturnType<typeof proxyRouteFor>>;
+  const routing = proxyRouteFor(url, options.proxy);
+  let route: Awaited<typeof routing>;
   try {
-    route = await proxyRouteFor(url, options.proxy);
+    route = routing && (await routing);
   } catch (error) {
     throw new TencentCloudTransportError({ action, requestSent: false, message: (error as Error).message }, { cause: error });
   }

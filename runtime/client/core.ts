@@ -22,6 +22,7 @@ import { prepareRequest, type PreparedRequest, type RequestSettings } from "../p
 import { Redactor } from "../redact.js";
 import { sendWithNode, type NodeSendOptions } from "../transport-node.js";
 import { sendWithFetch } from "../transport/fetch.js";
+import { proxyFromEnvironment } from "../transport/proxy.js";
 import type { Validator } from "../validation.js";
 import type { CallOptions, ClientOptions } from "./options.js";
 
@@ -132,7 +133,8 @@ export function createCore(service: ServiceInfo, options: ClientOptions = {}): C
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxAnswerBytes,
     redact,
-    proxy: options.proxy,
+    // The environment is asked once here whether it names a proxy: no cost per call without one.
+    proxy: options.proxy ?? proxyFromEnvironment(),
     learnSecrets: (secrets) => redactor.learnSecrets(secrets),
   };
   const fetchOptions = { fetch: options.fetch ?? ((request: Request) => fetch(request)), maxAnswerBytes, redact };

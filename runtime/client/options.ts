@@ -53,8 +53,9 @@ export interface ClientOptions {
   logger?: Logger;
   /**
    * node:http transport: the proxy to send through (`http://user:pass@host:port`), or `false` for none.
-   * Default: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` from the environment, read
-   * at each request (needs the optional packages `https-proxy-agent`, `http-proxy-agent`, `proxy-from-env`).
+   * Default: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` from the environment (whether
+   * any is set is checked when the client is created; the proxy and `NO_PROXY` then at each request;
+   * needs the optional packages `https-proxy-agent`, `http-proxy-agent`, `proxy-from-env`).
    */
   proxy?: string | false;
   /** A custom fetch (testing, other platforms); defaults to the global one (keep-alive on Node). */

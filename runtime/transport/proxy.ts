@@ -10,7 +10,10 @@
  *
  * `proxy` option: a URL sends every request through that proxy (`NO_PROXY` is not consulted: an
  * explicit setting is explicit); `false` never uses a proxy, whatever the environment says;
- * undefined (the default) follows the environment, read at each request.
+ * undefined (the default) follows the environment. Whether any proxy variable is set is checked once
+ * per client ({@link proxyFromEnvironment}): a `process.env` read costs microseconds, more than the
+ * rest of a call's own work, so a client without a proxy pays nothing per request. With one set,
+ * the proxy and `NO_PROXY` are looked up at each request.
  */
 import type { Agent } from "node:http";
 
@@ -57,10 +60,22 @@ export interface ProxyRoute {
   readonly display: string;
 }
 
-/** Throws a plain Error (the transport wraps it) when the proxy cannot be used. */
-export async function proxyRouteFor(url: URL, setting: ProxySetting): Promise<ProxyRoute | undefined> {
+/** The default `proxy` setting of a new client: the environment's when it names a proxy, else none. */
+export function proxyFromEnvironment(): ProxySetting {
+  return PROXY_ENV.some((name) => process.env[name]) ? undefined : false;
+}
+
+/**
+ * The route of a request: undefined at once (no promise, no tick) when no proxy applies. Rejects
+ * with a plain Error (the transport wraps it) when the proxy cannot be used.
+ */
+export function proxyRouteFor(url: URL, setting: ProxySetting): Promise<ProxyRoute | undefined> | undefined {
   if (setting === false) return undefined;
-  if (setting === undefined && !PROXY_ENV.some((name) => process.env[name])) return undefined;
+  if (setting === undefined && proxyFromEnvironment() === false) return undefined;
+  return routeThroughProxy(url, setting);
+}
+
+async function routeThroughProxy(url: URL, setting: string | undefined): Promise<ProxyRoute | undefined> {
   let libs: ProxyLibraries;
   try {
     libs = await loadLibraries();

@@ -151,10 +151,14 @@ describe("an http target through the proxy option", () => {
 });
 
 describe("the environment: HTTP_PROXY and NO_PROXY", () => {
-  it("HTTP_PROXY is read at each request; NO_PROXY bypasses by host", async () => {
-    const mongodb = client();
+  it("HTTP_PROXY is checked when the client is created; the proxy and NO_PROXY at each request", async () => {
+    setEnv({});
+    const unproxied = client();
     setEnv({ HTTP_PROXY: open.url });
+    const mongodb = client();
     const before = open.forwarded.length;
+    await unproxied.describeDBBackups(instance); // created without a proxy variable: never looks again
+    expect(open.forwarded.length - before).toBe(0);
     await mongodb.describeDBBackups(instance);
     expect(open.forwarded.length - before).toBe(1);
     setEnv({ HTTP_PROXY: open.url, NO_PROXY: "example.com, 127.0.0.1" });
@@ -163,6 +167,9 @@ describe("the environment: HTTP_PROXY and NO_PROXY", () => {
     setEnv({ http_proxy: open.url, no_proxy: "*" });
     await mongodb.describeDBBackups(instance);
     expect(open.forwarded.length - before).toBe(1);
+    setEnv({ http_proxy: open.url });
+    await mongodb.describeDBBackups(instance);
+    expect(open.forwarded.length - before).toBe(2);
   });
 
   // proxy-from-env's rules (as curl's, except that a bare name matches only itself): exact host,
