@@ -19,7 +19,8 @@ import type { AbortLike } from "./deadline.js";
 import type { TextResult } from "./envelope.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "./errors/index.js";
 import type { PreparedRequest } from "./prepare.js";
-import { proxyRouteFor, type ProxySetting } from "./transport/proxy.js";
+import { proxyRouteFor } from "./transport/proxy.js";
+import type { ProxySetting } from "./transport/proxy-setting.js";
 
 interface Protocol {
   readonly request: (options: RequestOptions) => ClientRequest;

@@ -9,7 +9,7 @@ import type { TextResult } from "../envelope.js";
 import type { PreparedRequest } from "../prepare.js";
 import { sendWithNode } from "../transport-node.js";
 import { sendWithFetch } from "../transport/fetch.js";
-import type { ProxySetting } from "../transport/proxy.js";
+import type { ProxySetting } from "../transport/proxy-setting.js";
 
 export interface ProviderRequestOptions {
   /** The action or purpose, for errors (`AssumeRole`, `instance metadata`). */

@@ -11,7 +11,7 @@ import { readEnvelope } from "../envelope.js";
 import { CredentialsError } from "../errors/index.js";
 import { prepareRequest } from "../prepare.js";
 import { Redactor } from "../redact.js";
-import type { ProxySetting } from "../transport/proxy.js";
+import type { ProxySetting } from "../transport/proxy-setting.js";
 import { ProviderDeadline, sendProviderRequest } from "./http.js";
 
 export const STS_SERVICE = { service: "sts", version: "2018-08-13", endpoint: "https://sts.tencentcloudapi.com" } as const;

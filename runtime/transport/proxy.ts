@@ -17,8 +17,9 @@
  */
 import type { Agent } from "node:http";
 
-/** A proxy URL (`http://user:pass@host:port`), `false` for none, undefined for the environment's. */
-export type ProxySetting = string | false | undefined;
+import type { ProxySetting } from "./proxy-setting.js";
+
+export type { ProxySetting } from "./proxy-setting.js";
 
 /** The proxy packages, as `npm install` should name them (pinned, as tested). */
 export const PROXY_PACKAGES = "https-proxy-agent@9.1.0 http-proxy-agent@9.1.0 proxy-from-env@2.1.0";
