@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
-import { untilAborted, type AbortLike } from "./deadline.js";
+import { untilAborted, type AbortLike } from "./policy/deadline.js";
 import { CredentialsError } from "./errors/index.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */
