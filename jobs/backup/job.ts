@@ -15,7 +15,7 @@ import type { DownloadOptions } from "./download.js";
 import { readManifest, verifyAgainstManifest, type BackupManifest } from "./manifest.js";
 import type { RetentionPolicy } from "./retention.js";
 import type { S3Target } from "./s3-upload.js";
-import type { BackupApi, ChosenBackup, InstanceRef } from "./tencent.js";
+import { NotAvailableError, type BackupApi, type ChosenBackup, type InstanceRef } from "./tencent.js";
 
 export type BackupChoice = { readonly kind: "newest" } | { readonly kind: "named"; readonly name: string } | { readonly kind: "on-demand" };
 
@@ -202,6 +202,8 @@ export async function backupInstance(instance: InstanceRef, options: BackupJobOp
     return { ...base, status: "complete", seconds: seconds(), ...(s3KeyPrefix ? { s3KeyPrefix } : {}) };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    // A choice the API cannot make is the run's problem (a usage error), not this instance's.
+    if (error instanceof NotAvailableError) throw error;
     return {
       region,
       instanceId,
