@@ -7,7 +7,10 @@ import { existsSync } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createS3Client, listCopies } from "../../jobs/backup/s3-upload.js";
 import type { BackupJobResult } from "../../jobs/backup/job.js";
 import type { CosFault } from "../../mock/cos/index.js";
 import { startMongodbMock, type DownloadTask, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
@@ -238,6 +241,33 @@ describe("tcgen-backup", () => {
     expect(run.stdout).toMatch(/^cmgo-p8vnipr5 {2}failed .*(timed out|deadline|timeout)/im);
     expect(run.ms).toBeLessThan(8_000);
     console.log(`silent endpoint: exit ${run.code} after ${(run.ms / 1000).toFixed(1)} s: ${run.stdout.split("\n").find((l) => l.startsWith("cmgo-p8vnipr5  failed"))}`);
+  });
+});
+
+describe("tcgen-backup --s3-bucket", () => {
+  it("copies each verified backup to the bucket (the manifest last), with --keep-daily retention", async () => {
+    const S3rver = createRequire(import.meta.url)("s3rver") as new (options: object) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+    const dir = await out("fleet-s3");
+    const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: path.join(dir, "..", "s3rver") });
+    const { port } = await server.run();
+    closers.push(() => server.close());
+    const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+    const target = { endpoint: `http://127.0.0.1:${port}`, region: "ap-guangzhou", bucket: "backups", prefix: "mongodb/", forcePathStyle: true, credentials };
+    const client = await createS3Client(target);
+    closers.push(() => client.destroy());
+    await client.send(new CreateBucketCommand({ Bucket: "backups" }));
+    const mock = await emulator({ world: { fileBytes: 6 * MiB } });
+    const run = runBin(["--endpoint", mock.url, "--out", dir, "--instance", "cmgo-p8vnipr5", "--json", "--s3-bucket", "backups", "--s3-endpoint", target.endpoint, "--s3-prefix", "mongodb/", "--keep-daily", "1"], {
+      ...credentialsOf(mock),
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+    });
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    const copied = events(result.stdout).find((e) => e.type === "s3-copied")!;
+    expect(copied["keyPrefix"]).toMatch(/^mongodb\/cmgo-p8vnipr5\/.*cmgo-p8vnipr5_2021-03-25_03-00\/$/);
+    const copies = await listCopies(client, target, "cmgo-p8vnipr5");
+    expect(copies.map((c) => c.complete)).toEqual([true]);
   });
 });
 
