@@ -380,6 +380,20 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     expect(outcome.stdout).toContain("tcgen mock");
   });
 
+  it("installs a working tcgen-backup binary that backs up the embedded emulator without the optional peers", async () => {
+    const script = path.join(consumerDir, "node_modules", "tcgen", "bin", "tcgen-backup.js");
+    const help = await exec(process.execPath, [script, "--help"], consumerDir);
+    expect(help.code, describeOutcome("tcgen-backup --help", help)).toBe(0);
+    expect(help.stdout).toMatch(/^usage: tcgen-backup/m);
+    // No credentials, no endpoint: the embedded emulator; BullMQ, ioredis and the AWS SDK are not installed.
+    const { TENCENTCLOUD_SECRET_ID: _id, TENCENTCLOUD_SECRET_KEY: _key, ...env } = childEnv();
+    const out = path.join(consumerDir, "backups-of-tcgen-backup");
+    const run = await timed("tcgen-backup", () => exec(process.execPath, [script, "--instance", "cmgo-dygv1rnp", "--out", out], consumerDir, { ...env, HOME: consumerDir }));
+    expect(run.code, describeOutcome("tcgen-backup", run)).toBe(0);
+    expect(run.stdout).toContain("complete (exit 0): 1 of 1 instances complete");
+    expect(existsSync(path.join(out, "cmgo-dygv1rnp", "cmgo-dygv1rnp_2021-03-27_03-00", "manifest.json"))).toBe(true);
+  });
+
   // npm forwards SIGINT and SIGTERM only to the `sh -c` it runs the binary through, and SIGHUP not at
   // all: sent to the npx process alone, they would leave the server running. The emulator notices that
   // its launchers are gone and stops by itself. (SIGINT as Ctrl-C sends it, to the whole process
