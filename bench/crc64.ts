@@ -8,7 +8,7 @@
  *   node --import tsx bench/crc64.ts [--mib=64] [--rounds=5]
  *
  * Alternatives load only when installed (devDependencies: crc64-ecma182.js, js-crc); the native
- * `crc64-ecma182` package needs a node-gyp build and is not installed (see jobs/backup/README.md).
+ * `crc64-ecma182` package needs a node-gyp build and is not installed (see the README, "Fleet backup job").
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createRequire } from "node:module";

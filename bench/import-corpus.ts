@@ -239,7 +239,7 @@ async function importAndGenerate(key: string, dir: string): Promise<{ result: Se
 /** One strict program over the batch (test/helpers.ts's settings, those of this repository's code), errors told apart by service. */
 async function typeCheckBatch(batch: { result: ServiceResult; entry: string; dir: string }[]): Promise<void> {
   const entry = path.join(corpusDir, `batch-${process.pid}.ts`);
-  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "./${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
+  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
   const started = performance.now();
   const { diagnostics } = await typeCheckStrict(entry);
   const ms = performance.now() - started;

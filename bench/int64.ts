@@ -17,8 +17,8 @@
  *   node --import tsx bench/int64.ts [--rounds=15] [--round-ms=150]
  */
 import { parseArgs } from "node:util";
-import { readEnvelope } from "../runtime/envelope.js";
-import { parseWithInt64, type Int64Plan, type Int64Plans } from "../runtime/int64.js";
+import { readEnvelope } from "../runtime/transport/envelope.js";
+import { parseWithInt64, type Int64Plan, type Int64Plans } from "../runtime/transport/int64.js";
 import { median } from "./lib/stats.js";
 import { renderTable } from "./lib/table.js";
 

@@ -2,8 +2,8 @@
  * What the generator emits for the emulator (`generated/<service>/mock.ts`): plain data and the
  * spec's validators, no Node types, so a client's type declarations never depend on the emulator.
  */
-import type { Int64Plans } from "../runtime/int64.js";
-import type { ParamShape } from "../runtime/wire.js";
+import type { Int64Plans } from "../runtime/transport/int64.js";
+import type { ParamShape } from "../runtime/request/wire.js";
 
 /** A validator's verdict, as the generated validators return it. */
 export type MockValidation = { ok: true } | { ok: false; issues: readonly { path: string; keyword: string; message: string }[] };

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { Credentials } from "../runtime/credentials.js";
-import { signTc3, tc3Date } from "../runtime/signing.js";
+import { signTc3, tc3Date } from "../runtime/request/sign-tc3.js";
 import type { StoredKey } from "./keys.js";
 
 /** An API error answer the emulator gives: Tencent's code and a message. */

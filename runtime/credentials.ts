@@ -15,7 +15,7 @@ import { labelOf } from "./credentials/label.js";
 import { fromProfile } from "./credentials/profile.js";
 import type { StsOptions } from "./credentials/sts.js";
 import { fromTkeOidc } from "./credentials/web-identity.js";
-import { untilAborted, type AbortLike } from "./deadline.js";
+import { untilAborted, type AbortLike } from "./policy/deadline.js";
 import { CredentialsError } from "./errors/index.js";
 
 /** A Tencent Cloud API key pair; `token` only for temporary (STS) credentials. */

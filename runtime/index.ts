@@ -4,8 +4,8 @@
  * the version. What generated code imports is in ./internal.ts (`tcgen/runtime/internal`), which is
  * not for users.
  */
-export { deriveTc3SigningKey, signTc3, tc3Date } from "./signing.js";
-export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./signing.js";
+export { deriveTc3SigningKey, signTc3, tc3Date } from "./request/sign-tc3.js";
+export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./request/sign-tc3.js";
 export {
   AnswerTooLargeError,
   CredentialsError,
@@ -36,10 +36,10 @@ export type { FromInstanceMetadataOptions } from "./credentials/instance-metadat
 export type { StsOptions } from "./credentials/sts.js";
 export type { CallOptions, ClientOptions, Language } from "./client/options.js";
 export type { Core } from "./client/core.js";
-export type { CallEvent, Logger } from "./call.js";
+export type { CallEvent, Logger } from "./client/attempts.js";
 export type { RetryOptions } from "./policy/retry.js";
-export type { ValidationOptions } from "./call-validation.js";
-export type { WaiterOptions, WaiterProgress } from "./waiter.js";
-export { MAX_ISSUES } from "./validation.js";
-export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
+export type { ValidationOptions } from "./validation/call-validation.js";
+export type { WaiterOptions, WaiterProgress } from "./paging/waiter.js";
+export { MAX_ISSUES } from "./validation/validation.js";
+export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation/validation.js";
 export { TCGEN_VERSION } from "./version.js";

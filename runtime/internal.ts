@@ -9,12 +9,12 @@ export { call } from "./client/call.js";
 export type { CallOptions, ClientOptions } from "./client/options.js";
 export { paginate, waitFor } from "./paging/descriptors.js";
 export type { PageInput, PaginatorDescriptor, WaiterDescriptor } from "./paging/descriptors.js";
-export type { WaiterOptions } from "./waiter.js";
-export { int64Wire } from "./int64.js";
-export type { Int64Plan, Int64Plans } from "./int64.js";
+export type { WaiterOptions } from "./paging/waiter.js";
+export { int64Wire } from "./transport/int64.js";
+export type { Int64Plan, Int64Plans } from "./transport/int64.js";
 // What emitted validators call (validators.ts).
-export { MAX_DEPTH, MAX_ISSUES, toStandardResult } from "./validation.js";
-export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation.js";
+export { MAX_DEPTH, MAX_ISSUES, toStandardResult } from "./validation/validation.js";
+export type { StandardSchemaV1, ValidationIssue, ValidationResult, Validator } from "./validation/validation.js";
 export {
   describeType,
   escapeRegExp,
@@ -31,5 +31,5 @@ export {
   reportType,
   reportUnknownMember,
   runCheck,
-} from "./checks.js";
-export type { Check } from "./checks.js";
+} from "./validation/checks.js";
+export type { Check } from "./validation/checks.js";

@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../scripts/generate.js";
-import { MAX_ISSUES, type ValidationResult } from "../runtime/validation.js";
+import { MAX_ISSUES, type ValidationResult } from "../runtime/validation/validation.js";
 import { compileSchema, createAjv, loadSpec, openSpec, referenceIssues, schemaNames } from "./support/ajv-reference.js";
 import { repoRoot, scratchDir } from "./support/helpers.js";
 import { arbitraries } from "./support/schema-arbitraries.js";

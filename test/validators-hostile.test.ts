@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mongodbResponseValidators, validateCreateBackupDownloadTaskRequest } from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
-import { MAX_DEPTH, MAX_ISSUES, type ValidationResult } from "../runtime/validation.js";
+import { MAX_DEPTH, MAX_ISSUES, type ValidationResult } from "../runtime/validation/validation.js";
 import { repoRoot, scratchDir } from "./support/helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;

@@ -10,8 +10,8 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import * as mongodb from "../generated/mongodb/index.js";
 import { generate } from "../scripts/generate.js";
-import { runCheck } from "../runtime/checks.js";
-import { MAX_ISSUES, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation.js";
+import { runCheck } from "../runtime/validation/checks.js";
+import { MAX_ISSUES, type StandardSchemaV1, type ValidationIssue, type ValidationResult } from "../runtime/validation/validation.js";
 import { repoRoot, scratchDir, typeCheckStrict } from "./support/helpers.js";
 
 type Validate = (value: unknown) => ValidationResult<unknown>;

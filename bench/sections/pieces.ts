@@ -7,7 +7,7 @@
 import createClient from "openapi-fetch";
 import { createMongodbClient } from "../../generated/mongodb/index.js";
 import type { paths } from "../../generated/mongodb/schema.js";
-import { signTc3 } from "../../runtime/signing.js";
+import { signTc3 } from "../../runtime/request/sign-tc3.js";
 import { floorTc3 } from "../floor-tc3.js";
 import { BENCH_ANSWER, BENCH_CREDENTIALS, benchInput, checkResult } from "../lib/fixture.js";
 

@@ -7,7 +7,7 @@
  *   node signing.mjs '{"rounds":9,"roundMs":150}'
  */
 import { createRequire } from "node:module";
-import { signTc3 } from "../../runtime/signing.js";
+import { signTc3 } from "../../runtime/request/sign-tc3.js";
 import { floorTc3 } from "../floor-tc3.js";
 import { BENCH_CREDENTIALS, benchInput } from "../lib/fixture.js";
 

@@ -5,7 +5,7 @@
  * decimal (`x-cos-hash-crc64ecma: 11051210869376104954` for "123456789").
  *
  * The work is done by hash-wasm's WebAssembly CRC-64 (default polynomial: this one), which is
- * incremental and measured in bench/crc64.ts against the alternatives (see jobs/backup/README.md).
+ * incremental and measured in bench/crc64.ts against the alternatives (see the README, "Fleet backup job").
  */
 import { createCRC64 } from "hash-wasm";
 

@@ -11,19 +11,19 @@
  *   - otherwise through `fetch` (../transport/fetch.ts).
  * Either way the signature names the spec's service, never the host.
  */
-import { DEFAULT_MAX_ANSWER_BYTES } from "../answer.js";
-import { createCallContext, runCall, type CallContext } from "../call.js";
-import { createCallValidation, type CallValidation } from "../call-validation.js";
+import { DEFAULT_MAX_ANSWER_BYTES } from "../transport/answer.js";
+import { createCallContext, runCall, type CallContext } from "./attempts.js";
+import { createCallValidation, type CallValidation } from "../validation/call-validation.js";
 import { credentialsResolver } from "../credentials.js";
-import { checkTimeout, untilAborted, type AbortLike, type AttemptScope } from "../deadline.js";
-import { parseEndpoint, resolveEndpoint } from "../endpoints.js";
-import type { Int64Plans } from "../int64.js";
-import { prepareRequest, type PreparedRequest, type RequestSettings } from "../prepare.js";
-import { Redactor } from "../redact.js";
-import { sendWithNode, type NodeSendOptions } from "../transport-node.js";
+import { checkTimeout, untilAborted, type AbortLike, type AttemptScope } from "../policy/deadline.js";
+import { parseEndpoint, resolveEndpoint } from "../request/endpoints.js";
+import type { Int64Plans } from "../transport/int64.js";
+import { prepareRequest, type PreparedRequest, type RequestSettings } from "../request/prepare.js";
+import { Redactor } from "../request/redact.js";
+import { sendWithNode, type NodeSendOptions } from "../transport/node.js";
 import { sendWithFetch } from "../transport/fetch.js";
 import { proxyFromEnvironment } from "../transport/proxy.js";
-import type { Validator } from "../validation.js";
+import type { Validator } from "../validation/validation.js";
 import type { CallOptions, ClientOptions } from "./options.js";
 
 /**

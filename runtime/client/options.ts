@@ -1,6 +1,6 @@
 /** The options of every generated client and of each call; the README documents each default. */
-import type { Logger } from "../call.js";
-import type { ValidationOptions } from "../call-validation.js";
+import type { Logger } from "./attempts.js";
+import type { ValidationOptions } from "../validation/call-validation.js";
 import type { Credentials, CredentialsProvider } from "../credentials.js";
 import type { RetryOptions } from "../policy/retry.js";
 

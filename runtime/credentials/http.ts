@@ -4,10 +4,10 @@
  * elsewhere. Each request has its own deadline besides the refresh's `signal`; when the deadline is
  * what ended it, the error says so.
  */
-import { DEFAULT_MAX_ANSWER_BYTES } from "../answer.js";
-import type { TextResult } from "../envelope.js";
-import type { PreparedRequest } from "../prepare.js";
-import { sendWithNode } from "../transport-node.js";
+import { DEFAULT_MAX_ANSWER_BYTES } from "../transport/answer.js";
+import type { TextResult } from "../transport/envelope.js";
+import type { PreparedRequest } from "../request/prepare.js";
+import { sendWithNode } from "../transport/node.js";
 import { sendWithFetch } from "../transport/fetch.js";
 import type { ProxySetting } from "../transport/proxy-setting.js";
 

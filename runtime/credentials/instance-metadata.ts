@@ -10,10 +10,10 @@
  * that says so. Never through a proxy: the service is link-local to the instance.
  */
 import type { ProvidedCredentials } from "../credentials.js";
-import type { TextResult } from "../envelope.js";
+import type { TextResult } from "../transport/envelope.js";
 import { CredentialsError, TencentCloudTransportError } from "../errors/index.js";
-import type { PreparedRequest } from "../prepare.js";
-import { Redactor } from "../redact.js";
+import type { PreparedRequest } from "../request/prepare.js";
+import { Redactor } from "../request/redact.js";
 import { ProviderDeadline, sendProviderRequest } from "./http.js";
 import { labelled, type LabelledProvider } from "./label.js";
 

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 import type { Credentials, ProvidedCredentials } from "../credentials.js";
-import { untilAborted } from "../deadline.js";
+import { untilAborted } from "../policy/deadline.js";
 import { CredentialsError } from "../errors/index.js";
 import { fromAssumeRole } from "./assume-role.js";
 import { labelled, type LabelledProvider } from "./label.js";

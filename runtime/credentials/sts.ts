@@ -6,11 +6,11 @@
  * body is the proof.
  */
 import type { Credentials, ProvidedCredentials } from "../credentials.js";
-import { parseEndpoint } from "../endpoints.js";
-import { readEnvelope } from "../envelope.js";
+import { parseEndpoint } from "../request/endpoints.js";
+import { readEnvelope } from "../transport/envelope.js";
 import { CredentialsError } from "../errors/index.js";
-import { prepareRequest } from "../prepare.js";
-import { Redactor } from "../redact.js";
+import { prepareRequest } from "../request/prepare.js";
+import { Redactor } from "../request/redact.js";
 import type { ProxySetting } from "../transport/proxy-setting.js";
 import { ProviderDeadline, sendProviderRequest } from "./http.js";
 

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { ProvidedCredentials } from "../credentials.js";
-import { untilAborted } from "../deadline.js";
+import { untilAborted } from "../policy/deadline.js";
 import { CredentialsError } from "../errors/index.js";
 import { labelled, type LabelledProvider } from "./label.js";
 import { requestStsCredentials, type StsOptions } from "./sts.js";

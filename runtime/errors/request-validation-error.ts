@@ -1,5 +1,5 @@
 import { TcgenError } from "./tcgen-error.js";
-import { listIssues, type ValidationIssue } from "../validation.js";
+import { listIssues, type ValidationIssue } from "../validation/validation.js";
 
 /** The request did not match the spec; nothing was sent. */
 export class RequestValidationError extends TcgenError {

@@ -1,5 +1,5 @@
 import { TcgenError } from "./tcgen-error.js";
-import { listIssues, type ValidationIssue } from "../validation.js";
+import { listIssues, type ValidationIssue } from "../validation/validation.js";
 
 /** A successful answer did not match the spec (wrong type, missing member, unknown enum value...). */
 export class ResponseValidationError extends TcgenError {

@@ -6,8 +6,8 @@
 import { call } from "../client/call.js";
 import type { ActionDescriptor, Core } from "../client/core.js";
 import type { CallOptions } from "../client/options.js";
-import { collect, paginate as paginatePages, type PaginatorDefinition } from "../paginate.js";
-import { waitForItems, type WaiterDefinition, type WaiterOptions } from "../waiter.js";
+import { collect, paginate as paginatePages, type PaginatorDefinition } from "./paginate.js";
+import { waitForItems, type WaiterDefinition, type WaiterOptions } from "./waiter.js";
 
 /** `x-tc-pagination` of one action: its page members, list and total (see ../paginate.ts). */
 export interface PaginatorDescriptor<Input, Output, Item> extends Omit<PaginatorDefinition, "action"> {

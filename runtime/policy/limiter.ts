@@ -14,7 +14,7 @@
  * outlives the wait it serves.
  */
 
-import type { AbortLike } from "../deadline.js";
+import type { AbortLike } from "./deadline.js";
 
 /** Tencent counts requests per second; 10 ms more absorbs clock granularity between the two machines. */
 export const RATE_WINDOW_MS = 1_010;

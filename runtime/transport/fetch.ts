@@ -7,10 +7,10 @@
  * Written over `fetch` directly rather than through openapi-fetch: the typed paths openapi-fetch adds
  * are the generated functions' job, and a one-call program should not carry a second HTTP client.
  */
-import { announcedLength, answerCoding, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "../answer.js";
-import type { TextResult } from "../envelope.js";
+import { announcedLength, answerCoding, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "./answer.js";
+import type { TextResult } from "./envelope.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "../errors/index.js";
-import type { PreparedRequest } from "../prepare.js";
+import type { PreparedRequest } from "../request/prepare.js";
 
 export interface FetchSendOptions {
   readonly fetch: (request: Request) => Promise<Response>;

@@ -19,6 +19,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import type { NameOrigins } from "../model/names.js";
+import { internalImportOf } from "../emit/template-context.js";
 
 export interface NameClash {
   readonly name: string;
@@ -50,7 +51,13 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
   const clashes: NameClash[] = [];
   const modules = new Map<string, ModuleNames>();
   const clash = (name: string, file: string, reason: string) =>
-    clashes.push({ name, file, reason: reason.replaceAll(JSON.stringify(runtimeImport), "tcgen's runtime"), pointers: origins.of(name) });
+    clashes.push({
+      name,
+      file,
+      // Both entries of the runtime (public and internal) are "tcgen's runtime" to the spec's author.
+      reason: reason.replaceAll(JSON.stringify(internalImportOf(runtimeImport)), "tcgen's runtime").replaceAll(JSON.stringify(runtimeImport), "tcgen's runtime"),
+      pointers: origins.of(name),
+    });
   const globals = libraryGlobals();
 
   for (const [file, text] of files) {

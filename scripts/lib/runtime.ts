@@ -3,7 +3,7 @@
  * (an endpoint's form, GET parameter shapes, the paging definition, the int64 plans) are the
  * runtime's, imported here rather than restated. Only modules without Node-only imports.
  */
-export { parseEndpoint } from "../../runtime/endpoints.js";
-export type { Int64Plan, Int64Plans } from "../../runtime/int64.js";
-export type { PaginatorDefinition } from "../../runtime/paginate.js";
-export { unflattenParams, type ParamShape } from "../../runtime/wire.js";
+export { parseEndpoint } from "../../runtime/request/endpoints.js";
+export type { Int64Plan, Int64Plans } from "../../runtime/transport/int64.js";
+export type { PaginatorDefinition } from "../../runtime/paging/paginate.js";
+export { unflattenParams, type ParamShape } from "../../runtime/request/wire.js";

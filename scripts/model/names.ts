@@ -4,12 +4,21 @@
  * which spec node each derived name comes from, so that a name clash found in the emitted code
  * (scripts/check/emitted-names.ts) is reported where the spec gave the name. Pure.
  */
+import { RESERVED_WORDS } from "../emit/spec-text.js";
 
 export const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 export const upperFirst = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** The client method of an action: `DescribeInstances` → `describeInstances`. */
 export const actionMethodName = (action: string): string => lowerFirst(action);
+/**
+ * The standalone function of an action (commands.ts): the method name, unless that is a reserved
+ * word, which a method may be called but a function may not (`Delete` → `deleteAction`).
+ */
+export const actionFunctionName = (action: string): string => {
+  const method = actionMethodName(action);
+  return RESERVED_WORDS.has(method) ? `${method}Action` : method;
+};
 export const paginatorMethodName = (action: string): string => `paginate${action}`;
 export const errorCodeTypeName = (action: string): string => `${action}ErrorCode`;
 export const errorTypeName = (action: string): string => `${action}Error`;

@@ -9,7 +9,7 @@ import { byCodePoint, isObject, joinPointer, schemaNameOfRef, type Json } from "
 import { type LoadedSpec } from "../spec/load.js";
 import { indexOperations, type OperationEntry, type OperationIndex } from "../spec/operations.js";
 import {
-  actionMethodName, enumName, enumTarget, errorCodeTypeName, errorGuardName, errorTypeName, NameOrigins, serviceNames, standardSchemaName, validatorName,
+  actionFunctionName, actionMethodName, enumName, enumTarget, errorCodeTypeName, errorGuardName, errorTypeName, NameOrigins, serviceNames, standardSchemaName, validatorName,
   type ServiceNames,
 } from "./names.js";
 
@@ -30,6 +30,8 @@ export interface ActionModel {
   readonly action: string;
   /** `describeInstances`. */
   readonly methodName: string;
+  /** The standalone function in commands.ts: `describeInstances` (`deleteAction` for `Delete`). */
+  readonly functionName: string;
   /** `DescribeInstancesErrorCode`, `DescribeInstancesError`, `isDescribeInstancesError` (errors.ts). */
   readonly errorCodeType: string;
   readonly errorType: string;
@@ -144,6 +146,7 @@ function buildAction(root: Json, entry: OperationEntry, origins: NameOrigins): A
   return {
     action: origins.add(action, at),
     methodName: origins.add(actionMethodName(action), at),
+    functionName: origins.add(actionFunctionName(action), at),
     errorCodeType: origins.add(errorCodeTypeName(action), at),
     errorType: origins.add(errorTypeName(action), at),
     errorGuard: origins.add(errorGuardName(action), at),

@@ -107,7 +107,7 @@ describe("tcgen generate --watch", () => {
 
     const fixed = await saveAndWait(original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: 120"));
     expect(fixed.text).toMatch(/wrote 11 files/);
-    expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 120");
+    expect((await snapshot()).get("actions.ts")).toContain(`action: "DescribeDBBackups",\n  rateLimit: 120,`);
   });
 
   it("regenerates after a save by rename (as editors write files atomically)", async () => {
@@ -116,7 +116,7 @@ describe("tcgen generate --watch", () => {
     await writeFile(temp, original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: 140"));
     await rename(temp, specFile);
     await nextLine(/wrote 11 files/, from);
-    expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 140");
+    expect((await snapshot()).get("actions.ts")).toContain(`action: "DescribeDBBackups",\n  rateLimit: 140,`);
   });
 
   it("regenerates once for a burst of saves, with the last one's content", async () => {
@@ -125,7 +125,7 @@ describe("tcgen generate --watch", () => {
     await nextLine(/wrote 11 files/, from);
     await new Promise((r) => setTimeout(r, 1_000)); // a second run would have started by now
     expect(lines.slice(from).filter((l) => /wrote \d+ files/.test(l.text))).toHaveLength(1);
-    expect((await snapshot()).get("service.ts")).toContain("DescribeDBBackups: 103");
+    expect((await snapshot()).get("actions.ts")).toContain(`action: "DescribeDBBackups",\n  rateLimit: 103,`);
   });
 
   it("stops on SIGTERM with exit code 0", async () => {

@@ -13,7 +13,8 @@ import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { mongodbHandlers } from "../../mock/services/mongodb/handlers.js";
-import { fileChunk, startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
+import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";
+import { bytesOf } from "../../mock/cos/index.js";
 import { repoRoot, scratchDir } from "../support/helpers.js";
 
 const FILE_BYTES = 3 * 1024 * 1024 + 7;
@@ -86,7 +87,7 @@ describe("the download job", () => {
     expect(await filesIn(dir)).toEqual([0, 1, 2].map((n) => `${folder}/cmgo-p8vnipr5_${n}.tar`));
     for (const task of mock.world.tasks) {
       const bytes = await readFile(path.join(dir, folder, `${task.ReplicaSetId}.tar`));
-      expect(bytes.equals(fileChunk(task.id, 0, FILE_BYTES)), task.ReplicaSetId).toBe(true);
+      expect(bytes.equals(bytesOf(mock.files.cos.content(mock.files.keyOf(task)))), task.ReplicaSetId).toBe(true);
     }
     // The shards were found by asking for one more than there are.
     expect(mock.requests.filter((r) => r.action === "CreateBackupDownloadTask").map((r) => r.errorCode ?? "ok")).toEqual(["ok", "ok", "ok", "InvalidParameterValue"]);

@@ -83,7 +83,7 @@ describe("mutation suite", () => {
 describe("authentication details", () => {
   it("accepts content-type;host alone, and further signed headers", async () => {
     const minimal = base();
-    const { authorization } = await import("../../runtime/signing.js").then(({ signTc3 }) =>
+    const { authorization } = await import("../../runtime/request/sign-tc3.js").then(({ signTc3 }) =>
       signTc3({
         method: "POST",
         host: minimal.headers["Host"]!,

@@ -64,7 +64,8 @@ describe("DescribeBackupDownloadTask", () => {
     clock.offsetMs += 3_000;
     const done = await task();
     expect(done).toMatchObject({ Status: 2, Percent: 100, TimeSpend: 5 });
-    expect(done.Url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/backup-files\/1\/cmgo-p8vnipr5_0\.tar$/);
+    // A presigned URL of the emulator's COS server (mock/cos), signed at the server's clock for 24 h.
+    expect(done.Url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/backups\/1\/cmgo-p8vnipr5_0\.tar\?q-sign-algorithm=sha1&.*q-sign-time=(\d+)%3B\d+&/);
     expect(done.CreateTime).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 

@@ -17,7 +17,7 @@ import { startMetadataMock, type RunningMetadataMock } from "../../mock/services
 import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 import { startStsMock, type RunningStsMock } from "../../mock/services/sts/index.js";
 import { MOCK_CREDENTIALS } from "../../mock/server.js";
-import type { CallEvent } from "../../runtime/call.js";
+import type { CallEvent } from "../../runtime/client/attempts.js";
 import { chain, defaultChain, fromAssumeRole, fromEnv, fromInstanceMetadata, fromProfile, fromTkeOidc } from "../../runtime/index.js";
 
 const ROLE = "qcs::cam::uin/100000000001:roleName/tcgen-backup";

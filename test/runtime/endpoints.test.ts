@@ -1,6 +1,6 @@
 /** runtime/endpoints.ts: where a call goes. */
 import { describe, expect, it } from "vitest";
-import { parseEndpoint, resolveEndpoint } from "../../runtime/endpoints.js";
+import { parseEndpoint, resolveEndpoint } from "../../runtime/request/endpoints.js";
 
 const base = { service: "mongodb", defaultEndpoint: "https://mongodb.tencentcloudapi.com" };
 

@@ -1,7 +1,7 @@
 /** runtime/envelope.ts: reading Tencent's answer envelope. */
 import { describe, expect, it } from "vitest";
 import { TencentCloudApiError, TencentCloudTransportError } from "../../runtime/errors/index.js";
-import { readEnvelope } from "../../runtime/envelope.js";
+import { readEnvelope } from "../../runtime/transport/envelope.js";
 
 const answer = (data: string, headers: Record<string, string> = {}) => ({ data, response: { status: 200, headers: { get: (name: string) => headers[name] ?? null } } });
 

@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMongodbClient, ResponseValidationError } from "../../generated/mongodb/index.js";
-import { parseJsonExact, parseWithInt64, stringifyWithInt64, type Int64Plans } from "../../runtime/int64.js";
+import { parseJsonExact, parseWithInt64, stringifyWithInt64, type Int64Plans } from "../../runtime/transport/int64.js";
 import { startMock } from "../../mock/server.js";
 import type { MockServiceDefinition } from "../../mock/definition.js";
 import { generate } from "../../scripts/generate.js";

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { PaginationError } from "../../runtime/index.js";
-import { collect, paginate, type PaginatorDefinition } from "../../runtime/paginate.js";
+import { collect, paginate, type PaginatorDefinition } from "../../runtime/paging/paginate.js";
 import { createMongodbClient } from "../../generated/mongodb/index.js";
 import { mongodbHandlers } from "../../mock/services/mongodb/handlers.js";
 import { startMongodbMock, type RunningMongodbMock, type StartMongodbMockOptions } from "../../mock/services/mongodb/index.js";

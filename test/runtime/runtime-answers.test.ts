@@ -14,9 +14,9 @@ import {
   TencentCloudTransportError,
   type MongodbClientOptions,
 } from "../../generated/mongodb/index.js";
-import { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/answer.js";
-import { base64Forms, REDACTED } from "../../runtime/redact.js";
-import { encodeRfc3986 } from "../../runtime/wire.js";
+import { ACCEPT_ENCODING, DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/transport/answer.js";
+import { base64Forms, REDACTED } from "../../runtime/request/redact.js";
+import { encodeRfc3986 } from "../../runtime/request/wire.js";
 import { answerFor, closeHostileServers, CREATED, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 
 afterEach(closeHostileServers);

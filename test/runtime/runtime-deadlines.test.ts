@@ -6,7 +6,7 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient, CredentialsError, TencentCloudTransportError, TimeoutError, type MongodbClientOptions } from "../../generated/mongodb/index.js";
-import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "../../runtime/call.js";
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from "../../runtime/client/attempts.js";
 import { credentialsResolver } from "../../runtime/credentials.js";
 import { answerFor, closeHostileServers, createInput, hostileHttp, silentServer, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 

@@ -12,7 +12,7 @@ import { build } from "esbuild";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMongodbClient, TencentCloudApiError, type MongodbClientOptions } from "../../generated/mongodb/index.js";
 import { startMongodbMock } from "../../mock/services/mongodb/index.js";
-import { DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/answer.js";
+import { DEFAULT_MAX_ANSWER_BYTES } from "../../runtime/transport/answer.js";
 import { repoRoot, scratchDir } from "../support/helpers.js";
 import { answerFor, closedPort, closeHostileServers, createInput, hostileHttp, sendForever, timed, TRANSPORTS, type Hostile } from "../support/hostile.js";
 

@@ -11,7 +11,7 @@
 import { createRequire } from "node:module";
 import type SignModule from "tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js";
 import { describe, expect, it } from "vitest";
-import { signTc3, type Tc3Request } from "../../runtime/signing.js";
+import { signTc3, type Tc3Request } from "../../runtime/request/sign-tc3.js";
 
 // A CommonJS module with `exports.default`. An ESM default import of it is `module.exports` under Node
 // but the class itself under Vite's interop; `require` means the same thing everywhere.

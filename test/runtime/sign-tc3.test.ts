@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { deriveTc3SigningKey, signTc3, tc3Date, type Tc3Request } from "../../runtime/signing.js";
+import { deriveTc3SigningKey, signTc3, tc3Date, type Tc3Request } from "../../runtime/request/sign-tc3.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const VECTORS_PATH = resolve(repoRoot, "test/fixtures/tc3-test-vectors.json");

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { TimeoutError, WaiterFailedError, WaiterTimeoutError, type WaiterOptions } from "../../runtime/index.js";
-import { waitForItems, type WaiterDefinition } from "../../runtime/waiter.js";
+import { waitForItems, type WaiterDefinition } from "../../runtime/paging/waiter.js";
 import { createMongodbClient, type BackupDownloadTask } from "../../generated/mongodb/index.js";
 import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
 

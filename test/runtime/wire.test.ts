@@ -1,6 +1,6 @@
 /** runtime/wire.ts: Tencent's GET form, flattened and back. */
 import { describe, expect, it } from "vitest";
-import { flattenParams, toQueryString } from "../../runtime/wire.js";
+import { flattenParams, toQueryString } from "../../runtime/request/wire.js";
 
 describe("flattenParams", () => {
   it("flattens lists by index and objects by member, skipping undefined", () => {

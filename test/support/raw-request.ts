@@ -1,7 +1,7 @@
 /** Hand-built, hand-signed requests to the emulator, for tests that alter what a client would never send. */
 import { request as httpRequest } from "node:http";
 import type { Credentials } from "../../runtime/credentials.js";
-import { signTc3 } from "../../runtime/signing.js";
+import { signTc3 } from "../../runtime/request/sign-tc3.js";
 
 export interface RawRequest {
   method: string;

@@ -10,7 +10,7 @@
  */
 import { mongodbMock } from "../../../generated/mongodb/mock.js";
 import { startMock, type MockHandler, type MockOptions, type RunningMock } from "../../server.js";
-import { downloadRoute } from "./download.js";
+import { downloadRoute, startBackupFiles, withFreshUrls, type BackupFiles, type BackupFilesOptions } from "./download.js";
 import { mongodbHandlers } from "./handlers.js";
 import { MongodbWorld, type WorldOptions } from "./world.js";
 
@@ -19,11 +19,15 @@ export interface StartMongodbMockOptions extends Omit<MockOptions, "handlers"> {
   readonly world?: WorldOptions;
   /** Handlers that replace the world's behaviour for some actions. */
   readonly handlers?: Readonly<Record<string, MockHandler>>;
+  /** The COS-like serving of the tasks' files: URL lifetime, sizes, faults (see download.ts). */
+  readonly files?: BackupFilesOptions;
 }
 
 export interface RunningMongodbMock extends RunningMock {
   /** The in-memory world the handlers serve: add instances and backups, inspect or force tasks. */
   readonly world: MongodbWorld;
+  /** The COS-like server of the tasks' files and the keys of their objects. */
+  readonly files: BackupFiles;
 }
 
 /** Starts the emulator of TencentDB for MongoDB (mongodb 2019-07-25). */
@@ -32,13 +36,23 @@ export async function startMongodbMock(options: StartMongodbMockOptions = {}): P
   // The world's clock is the server's: the machine clock plus any injected skew.
   let running: RunningMock | undefined;
   const serverNow = () => (options.now ?? Date.now)() + (running?.faults.clockSkewMs ?? options.faults?.clockSkewMs ?? 0);
-  running = await startMock(mongodbMock, {
-    ...options,
-    routes: [downloadRoute(world, serverNow), ...(options.routes ?? [])],
-    handlers: { ...mongodbHandlers(world), ...options.handlers },
-  });
-  return Object.assign(running, { world });
+  const files = await startBackupFiles(world, serverNow, options.files);
+  const handlers = mongodbHandlers(world);
+  handlers["DescribeBackupDownloadTask"] = withFreshUrls(handlers["DescribeBackupDownloadTask"]!, world, files);
+  try {
+    running = await startMock(mongodbMock, {
+      ...options,
+      routes: [downloadRoute(world, serverNow, files), ...(options.routes ?? [])],
+      handlers: { ...handlers, ...options.handlers },
+    });
+  } catch (error) {
+    await files.close();
+    throw error;
+  }
+  const close = running.close.bind(running);
+  return Object.assign(running, { world, files, close: () => Promise.all([close(), files.close()]).then(() => {}) });
 }
 
 export { MongodbWorld, DEFAULT_INSTANCES, fileChunk } from "./world.js";
+export type { BackupFiles, BackupFilesOptions } from "./download.js";
 export type { BackupSeed, DownloadTask, Instance, InstanceSeed, WorldOptions } from "./world.js";

@@ -10,13 +10,13 @@
  * one exchange on the wire (credentials and body included); an attempt that runs out is retried only
  * where repeating it is safe. Both are plain timers cleared when the call ends.
  */
-import { AttemptScope, CallScope, checkTimeout, sleep } from "./deadline.js";
-import { readEnvelope, type TextResult } from "./envelope.js";
-import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "./errors/index.js";
-import { backoffDelay } from "./policy/backoff.js";
-import { RetryBudget } from "./policy/budget.js";
-import { ActionRateLimiter } from "./policy/limiter.js";
-import { DEFAULT_RETRY, retryReason, type RetryOptions } from "./policy/retry.js";
+import { AttemptScope, CallScope, checkTimeout, sleep } from "../policy/deadline.js";
+import { readEnvelope, type TextResult } from "../transport/envelope.js";
+import { TencentCloudApiError, TencentCloudTransportError, TimeoutError } from "../errors/index.js";
+import { backoffDelay } from "../policy/backoff.js";
+import { RetryBudget } from "../policy/budget.js";
+import { ActionRateLimiter } from "../policy/limiter.js";
+import { DEFAULT_RETRY, retryReason, type RetryOptions } from "../policy/retry.js";
 
 /**
  * Default deadline of a call: 2 minutes, room for two attempts that each wait their full

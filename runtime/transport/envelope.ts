@@ -1,5 +1,5 @@
 /** Tencent's answer envelope: `{"Response": {...}}` on success, `{"Response": {"Error": {...}}}` on failure. */
-import { TencentCloudApiError, TencentCloudTransportError } from "./errors/index.js";
+import { TencentCloudApiError, TencentCloudTransportError } from "../errors/index.js";
 
 /** An answer as text: what openapi-fetch resolves with for `parseAs: "text"`, or the Node transport. */
 export interface TextResult {

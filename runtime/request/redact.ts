@@ -15,7 +15,7 @@
  *
  * Only error paths run it; a successful call never does.
  */
-import type { Credentials } from "./credentials.js";
+import type { Credentials } from "../credentials.js";
 
 export const REDACTED = "[redacted]";
 

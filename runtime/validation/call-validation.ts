@@ -5,8 +5,8 @@
  * not know).
  */
 import type { Validator } from "./validation.js";
-import { RequestValidationError } from "./errors/request-validation-error.js";
-import { ResponseValidationError } from "./errors/response-validation-error.js";
+import { RequestValidationError } from "../errors/request-validation-error.js";
+import { ResponseValidationError } from "../errors/response-validation-error.js";
 
 /** The `validate` option of every generated client. */
 export interface ValidationOptions {

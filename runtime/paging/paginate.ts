@@ -25,7 +25,7 @@ export interface PaginatorDefinition {
 }
 
 
-import { PaginationError } from "./errors/pagination-error.js";
+import { PaginationError } from "../errors/pagination-error.js";
 
 /**
  * Yields every item of every page, in order, fetching a page only when the previous one has been

@@ -8,11 +8,11 @@
  * Polls back off exponentially (doubling from `minDelayMs` up to `maxDelayMs`) with jitter, so many
  * waiters started together spread out; never faster than the action's documented rate limit.
  */
-import type { CallOptions } from "./client/options.js";
-import { TimeoutError } from "./errors/index.js";
-import { sleep } from "./deadline.js";
-import { backoffDelay } from "./policy/backoff.js";
-import { WaiterFailedError, WaiterTimeoutError } from "./errors/index.js";
+import type { CallOptions } from "../client/options.js";
+import { TimeoutError } from "../errors/index.js";
+import { sleep } from "../policy/deadline.js";
+import { backoffDelay } from "../policy/backoff.js";
+import { WaiterFailedError, WaiterTimeoutError } from "../errors/index.js";
 
 
 type Status = string | number;

@@ -3,10 +3,10 @@
  * and the TC3 signature over exactly those bytes. Both transports (node:http and fetch) send what
  * this returns, so they cannot drift apart.
  */
-import { ACCEPT_ENCODING } from "./answer.js";
-import type { Credentials } from "./credentials.js";
-import { signTc3 } from "./signing.js";
-import { TCGEN_VERSION } from "./version.js";
+import { ACCEPT_ENCODING } from "../transport/answer.js";
+import type { Credentials } from "../credentials.js";
+import { signTc3 } from "./sign-tc3.js";
+import { TCGEN_VERSION } from "../version.js";
 import { toQueryString } from "./wire.js";
 
 export interface PreparedRequest {

@@ -15,12 +15,12 @@ import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from "node
 import type { Socket } from "node:net";
 import type { Transform } from "node:stream";
 import { answerCoding, announcedLength, ERROR_BODY_READ_BYTES, refusedCodingMessage } from "./answer.js";
-import type { AbortLike } from "./deadline.js";
+import type { AbortLike } from "../policy/deadline.js";
 import type { TextResult } from "./envelope.js";
-import { AnswerTooLargeError, TencentCloudTransportError } from "./errors/index.js";
-import type { PreparedRequest } from "./prepare.js";
-import { proxyRouteFor } from "./transport/proxy.js";
-import type { ProxySetting } from "./transport/proxy-setting.js";
+import { AnswerTooLargeError, TencentCloudTransportError } from "../errors/index.js";
+import type { PreparedRequest } from "../request/prepare.js";
+import { proxyRouteFor } from "./proxy.js";
+import type { ProxySetting } from "./proxy-setting.js";
 
 interface Protocol {
   readonly request: (options: RequestOptions) => ClientRequest;
