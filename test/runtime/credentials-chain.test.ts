@@ -74,9 +74,11 @@ describe("STS AssumeRole", () => {
       await sleep(100);
     }
     const elapsed = Date.now() - started;
-    // A background refresh started by the last round has its answer used by one more call.
-    await sleep(300);
-    await mongodb.describeDBBackups(instance);
+    // A background refresh started by the last rounds has its answer used by the next calls.
+    for (let i = 0; i < 10 && usedSince(before.mongo).length < sts.issued.AssumeRole - before.sts; i++) {
+      await sleep(200);
+      await mongodb.describeDBBackups(instance);
+    }
     const refreshes = sts.issued.AssumeRole - before.sts;
     const used = usedSince(before.mongo);
     // Every STS answer was used, none was asked twice: one call per refresh.
