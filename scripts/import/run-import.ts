@@ -92,7 +92,7 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
     throw new ImportBugError(`merging produced a spec the generator refuses, from a spec it accepts (a bug in tcgen import; nothing was written):\n${refused.map(formatProblem).join("\n")}`);
   }
   // Reported in file order, each at its place in the spec as it was.
-  const at = (pointer: string, message: string) => ({ file: displayPath, ...existing.positionOf(pointer), message });
+  const at = (pointer: string, message: string) => ({ ...existing.positionOf(pointer), message });
   const lines = (problems: SpecProblem[]) => problems.sort((a, b) => a.line - b.line || a.col - b.col).map(formatProblem);
   const written = !request.dryRun && merged.text !== original;
   if (written) await writeAtomically(file, merged.text);
