@@ -1291,7 +1291,7 @@ export const SetAccountUserPrivilege: ActionDescriptor<
 export const SetBackupRules: ActionDescriptor<SetBackupRulesRequest, SetBackupRulesResponse> = {
   action: "SetBackupRules",
   rateLimit: 20,
-  idempotent: false,
+  idempotent: true,
   validateRequest: validateSetBackupRulesRequest,
   validateResponse: validateSetBackupRulesAnswer,
 };
@@ -1388,6 +1388,22 @@ export const DescribeDBBackupsPages: PaginatorDescriptor<
   maxLimit: 100,
 };
 
+/** Every `InstanceDetails` item of DescribeDBInstances, page by page (`x-tc-pagination`). */
+export const DescribeDBInstancesPages: PaginatorDescriptor<
+  DescribeDBInstancesRequest,
+  DescribeDBInstancesResponse,
+  InstanceDetail
+> = {
+  call: DescribeDBInstances,
+  limit: "Limit",
+  offset: "Offset",
+  offsetUnit: "items",
+  items: "InstanceDetails",
+  total: "TotalCount",
+  minLimit: 1,
+  maxLimit: 100,
+};
+
 /** Wait until the download tasks of a backup are ready (`x-tc-waiters`). */
 export const waitForBackupDownloadTasksWaiter: WaiterDescriptor<BackupDownloadTask> = {
   waiter: "waitForBackupDownloadTasks",
@@ -1400,5 +1416,22 @@ export const waitForBackupDownloadTasksWaiter: WaiterDescriptor<BackupDownloadTa
   status: "Status",
   success: [2],
   failure: [3],
+  rateLimit: 20,
+};
+
+/** Wait until asynchronous requests, such as on-demand backups, have finished (`x-tc-waiters`). */
+export const waitForAsyncRequestsWaiter: WaiterDescriptor<
+  DescribeAsyncRequestInfoResponse & { AsyncRequestId: string }
+> = {
+  waiter: "waitForAsyncRequests",
+  poll: DescribeAsyncRequestInfo,
+  request: [],
+  keys: "AsyncRequestIds",
+  keysInRequest: false,
+  items: "",
+  key: "AsyncRequestId",
+  status: "Status",
+  success: ["success"],
+  failure: ["failed", "paused", "undoed"],
   rateLimit: 20,
 };

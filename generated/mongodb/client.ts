@@ -91,7 +91,9 @@ import {
   UpgradeDbInstanceVersion,
   DescribeBackupDownloadTaskPages,
   DescribeDBBackupsPages,
+  DescribeDBInstancesPages,
   waitForBackupDownloadTasksWaiter,
+  waitForAsyncRequestsWaiter,
 } from "./actions.js";
 import { mongodbService } from "./service.js";
 import type {
@@ -334,6 +336,12 @@ export interface WaitForBackupDownloadTasksInput {
   BackupName: NonNullable<DescribeBackupDownloadTaskRequest["BackupName"]>;
   /** The `ReplicaSetId` of each `Tasks` item to wait for. */
   ReplicaSetIds: readonly BackupDownloadTask["ReplicaSetId"][];
+}
+
+/** Parameters of {@link MongodbClient.waitForAsyncRequests | waitForAsyncRequests()} and of the standalone {@link waitForAsyncRequests}. */
+export interface WaitForAsyncRequestsInput {
+  /** The `AsyncRequestId` of each `` item to wait for. */
+  AsyncRequestIds: readonly string[];
 }
 
 /** Options of {@link createMongodbClient}. */
@@ -2767,7 +2775,7 @@ export interface MongodbClient {
    *
    * 本接口（SetBackupRules）用于设置 MongoDB 云数据库的自动备份规则。
    *
-   * Rate limit: 20 requests per second (the client keeps under it).
+   * Rate limit: 20 requests per second (the client keeps under it). Idempotent: `InternalError` is retried.
    *
    * @example 设置备份规则
    * ```ts
@@ -2971,6 +2979,28 @@ export interface MongodbClient {
     options?: CallOptions,
   ): AsyncGenerator<BackupInfo, void, undefined>;
   /**
+   * Every `InstanceDetails` item of DescribeDBInstances, fetched page by page as the loop consumes them.
+   *
+   * Each page is one {@link MongodbClient.describeDBInstances | describeDBInstances()} call (validated, rate limited and retried like
+   * it, with `options` applying to each page) sending `Limit` as given (1 to 100, default 100)
+   * and `Offset`, which the paginator sets (it counts items). Stops once the items received reach `TotalCount`,
+   * or at an empty page.
+   *
+   * @example
+   * ```ts
+   * for await (const item of mongodb.paginateDescribeDBInstances(input)) console.log(item);
+   * ```
+   *
+   * @throws {@link PaginationError} when a page repeats the previous one (the server ignores `Offset`), instead of looping.
+   * @throws {@link RangeError} before any request when `Limit` is outside 1–100.
+   * @throws What {@link MongodbClient.describeDBInstances | describeDBInstances()} throws.
+   */
+  paginateDescribeDBInstances(
+    input: Omit<DescribeDBInstancesRequest, "Offset" | "Limit"> &
+      Partial<Pick<DescribeDBInstancesRequest, "Limit">>,
+    options?: CallOptions,
+  ): AsyncGenerator<InstanceDetail, void, undefined>;
+  /**
    * Wait until the download tasks of a backup are ready.
    *
    * Creating download tasks (CreateBackupDownloadTask) only starts preparing the files, one task
@@ -2992,6 +3022,28 @@ export interface MongodbClient {
     input: WaitForBackupDownloadTasksInput,
     options?: WaiterOptions<BackupDownloadTask>,
   ): Promise<BackupDownloadTask[]>;
+  /**
+   * Wait until asynchronous requests, such as on-demand backups, have finished.
+   *
+   * CreateBackupDBInstance (an on-demand backup), like other actions that start a process, answers
+   * with an AsyncRequestId at once. This polls DescribeAsyncRequestInfo for each ID in
+   * `AsyncRequestIds` until its Status is `success`, and resolves with the answers (each with its
+   * `AsyncRequestId`); `failed`, `paused` (stopped by a failure) and `undoed` (rolled back after a
+   * failure) end the wait with the failed IDs named; `initial` and `running` mean still under way.
+   *
+   * Polls DescribeAsyncRequestInfo until the `Status` of the `` item of every `AsyncRequestId` in
+   * `input.AsyncRequestIds` is "success", then resolves with those items in the order asked. Polls back
+   * off exponentially with jitter (`minDelayMs` 1 s doubling to `maxDelayMs` 20 s), never faster than the action's rate
+   * limit (20 per second).
+   *
+   * @throws {@link WaiterFailedError} as soon as an item's `Status` is "failed" or "paused" or "undoed"; `failedKeys` names them.
+   * @throws {@link WaiterTimeoutError} when `timeoutMs` (default 30 minutes) passes first; `lastStatuses` says where each stood.
+   * @throws The signal's reason when `signal` aborts; what {@link MongodbClient.describeAsyncRequestInfo | describeAsyncRequestInfo()} throws.
+   */
+  waitForAsyncRequests(
+    input: WaitForAsyncRequestsInput,
+    options?: WaiterOptions<DescribeAsyncRequestInfoResponse & { AsyncRequestId: string }>,
+  ): Promise<(DescribeAsyncRequestInfoResponse & { AsyncRequestId: string })[]>;
 }
 
 /**
@@ -3124,8 +3176,12 @@ export function createMongodbClient(options: MongodbClientOptions = {}): Mongodb
       paginate(core, DescribeBackupDownloadTaskPages, input, callOptions),
     paginateDescribeDBBackups: (input, callOptions) =>
       paginate(core, DescribeDBBackupsPages, input, callOptions),
+    paginateDescribeDBInstances: (input, callOptions) =>
+      paginate(core, DescribeDBInstancesPages, input, callOptions),
     waitForBackupDownloadTasks: (input, waitOptions) =>
       waitFor(core, waitForBackupDownloadTasksWaiter, input, waitOptions),
+    waitForAsyncRequests: (input, waitOptions) =>
+      waitFor(core, waitForAsyncRequestsWaiter, input, waitOptions),
   };
 }
 

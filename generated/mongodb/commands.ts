@@ -96,9 +96,11 @@ import {
   UpgradeDbInstanceVersion,
   DescribeBackupDownloadTaskPages,
   DescribeDBBackupsPages,
+  DescribeDBInstancesPages,
   waitForBackupDownloadTasksWaiter,
+  waitForAsyncRequestsWaiter,
 } from "./actions.js";
-import type { WaitForBackupDownloadTasksInput } from "./client.js";
+import type { WaitForBackupDownloadTasksInput, WaitForAsyncRequestsInput } from "./client.js";
 import type {
   ErrorResponse,
   ErrorDetail,
@@ -1121,6 +1123,16 @@ export function paginateDescribeDBBackups(
   return paginate(core, DescribeDBBackupsPages, input, options);
 }
 
+/** Every `InstanceDetails` item of DescribeDBInstances, page by page; see {@link MongodbClient.paginateDescribeDBInstances}. */
+export function paginateDescribeDBInstances(
+  core: Core,
+  input: Omit<DescribeDBInstancesRequest, "Offset" | "Limit"> &
+    Partial<Pick<DescribeDBInstancesRequest, "Limit">>,
+  options?: CallOptions,
+): AsyncGenerator<InstanceDetail, void, undefined> {
+  return paginate(core, DescribeDBInstancesPages, input, options);
+}
+
 /** Wait until the download tasks of a backup are ready; see {@link MongodbClient.waitForBackupDownloadTasks}. */
 export function waitForBackupDownloadTasks(
   core: Core,
@@ -1128,4 +1140,13 @@ export function waitForBackupDownloadTasks(
   options?: WaiterOptions<BackupDownloadTask>,
 ): Promise<BackupDownloadTask[]> {
   return waitFor(core, waitForBackupDownloadTasksWaiter, input, options);
+}
+
+/** Wait until asynchronous requests, such as on-demand backups, have finished; see {@link MongodbClient.waitForAsyncRequests}. */
+export function waitForAsyncRequests(
+  core: Core,
+  input: WaitForAsyncRequestsInput,
+  options?: WaiterOptions<DescribeAsyncRequestInfoResponse & { AsyncRequestId: string }>,
+): Promise<(DescribeAsyncRequestInfoResponse & { AsyncRequestId: string })[]> {
+  return waitFor(core, waitForAsyncRequestsWaiter, input, options);
 }

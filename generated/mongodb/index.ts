@@ -2,7 +2,12 @@
 export { createMongodbClient, createMongodbCore } from "./client.js";
 export * from "./commands.js";
 export * from "./actions.js";
-export type { MongodbClient, MongodbClientOptions, WaitForBackupDownloadTasksInput } from "./client.js";
+export type {
+  MongodbClient,
+  MongodbClientOptions,
+  WaitForBackupDownloadTasksInput,
+  WaitForAsyncRequestsInput,
+} from "./client.js";
 export type {
   ErrorResponse,
   ErrorDetail,

@@ -3044,8 +3044,9 @@ export interface components {
        *     1. The General Edition instance supports logical and physical backup. The Cloud Disk Edition instance supports physical and snapshot backup, but does not support logical backup currently.
        *     2. Physical backup is not supported when storage encryption is enabled for the instance.
        * @example 0
+       * @enum {integer}
        */
-      BackupMethod: number;
+      BackupMethod: 0 | 1 | 3;
       /**
        * @description Backup remarks information.
        * @example remarkInfo
@@ -3095,8 +3096,9 @@ export interface components {
       /**
        * @description Status. Valid values: `initial` (initializing), `running`, `paused` (paused due to failure), `undoed` (rolled back due to failure), `failed` (ended due to failure), `success`
        * @example success
+       * @enum {string}
        */
-      Status: string;
+      Status: "initial" | "running" | "paused" | "undoed" | "failed" | "success";
       /**
        * @description Task execution start time.
        * @example 2022-05-30 15:00:00
@@ -3825,8 +3827,9 @@ export interface components {
        *     - 3: read-only instance.
        *     - -1: the query range includes the formal, read-only, and disaster recovery instances simultaneously.
        * @example 0
+       * @enum {integer}
        */
-      InstanceType?: number;
+      InstanceType?: 0 | 1 | 2 | 3 | -1;
       /**
        * Format: int64
        * @description Specifies the cluster type of the instance to be queried. Valid values:
@@ -3834,8 +3837,9 @@ export interface components {
        *     - 1: sharded cluster instance.
        *     - -1: replica set and sharded cluster instance.
        * @example 0
+       * @enum {integer}
        */
-      ClusterType?: number;
+      ClusterType?: 0 | 1 | -1;
       /**
        * @description Specifies the current status of the instance to be queried. Valid values:
        *     - 0: to be initialized.
@@ -3847,7 +3851,7 @@ export interface components {
        *       2
        *     ]
        */
-      Status?: number[];
+      Status?: (0 | 1 | 2 | -2 | -3)[];
       /**
        * @description VPC ID.
        *      - You do not need to specify this parameter for basic networks.
@@ -3890,8 +3894,9 @@ export interface components {
        *      - ASC: ascending order.
        *      - DESC: descending order.
        * @example ASC
+       * @enum {string}
        */
-      OrderByType?: string;
+      OrderByType?: "ASC" | "DESC";
       /**
        * @description Project ID. Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and select Project Management in the account information drop-down menu at the top right corner to query projects.
        * @example [

@@ -8264,8 +8264,13 @@ function checkCreateBackupDBInstanceRequest(value: unknown, report: ValidationRe
   const backupMethod = value.BackupMethod;
   if (backupMethod === undefined) {
     reportMissing(report, "/BackupMethod");
-  } else if (!Number.isSafeInteger(backupMethod)) {
-    reportType(report, "/BackupMethod", "an integer", backupMethod);
+  } else {
+    if (!Number.isSafeInteger(backupMethod)) {
+      reportType(report, "/BackupMethod", "an integer", backupMethod);
+    }
+    if (backupMethod !== 0 && backupMethod !== 1 && backupMethod !== 3) {
+      reportIssue(report, "/BackupMethod", "enum", "must be one of 0, 1, 3");
+    }
   }
   const backupRemark = value.BackupRemark;
   if (backupRemark !== undefined) {
@@ -8390,8 +8395,25 @@ function checkDescribeAsyncRequestInfoResponse(
   const status = value.Status;
   if (status === undefined) {
     reportMissing(report, "/Status");
-  } else if (typeof status !== "string") {
-    reportType(report, "/Status", "a string", status);
+  } else {
+    if (typeof status !== "string") {
+      reportType(report, "/Status", "a string", status);
+    }
+    if (
+      status !== "initial" &&
+      status !== "running" &&
+      status !== "paused" &&
+      status !== "undoed" &&
+      status !== "failed" &&
+      status !== "success"
+    ) {
+      reportIssue(
+        report,
+        "/Status",
+        "enum",
+        'must be one of "initial", "running", "paused", "undoed", "failed", "success"',
+      );
+    }
   }
   const startTime = value.StartTime;
   if (startTime !== undefined) {
@@ -9729,11 +9751,23 @@ function checkDescribeDBInstancesRequest(value: unknown, report: ValidationRepor
     if (!Number.isSafeInteger(instanceType)) {
       reportType(report, "/InstanceType", "an integer", instanceType);
     }
+    if (
+      instanceType !== 0 &&
+      instanceType !== 1 &&
+      instanceType !== 2 &&
+      instanceType !== 3 &&
+      instanceType !== -1
+    ) {
+      reportIssue(report, "/InstanceType", "enum", "must be one of 0, 1, 2, 3, -1");
+    }
   }
   const clusterType = value.ClusterType;
   if (clusterType !== undefined) {
     if (!Number.isSafeInteger(clusterType)) {
       reportType(report, "/ClusterType", "an integer", clusterType);
+    }
+    if (clusterType !== 0 && clusterType !== 1 && clusterType !== -1) {
+      reportIssue(report, "/ClusterType", "enum", "must be one of 0, 1, -1");
     }
   }
   const status = value.Status;
@@ -9745,6 +9779,9 @@ function checkDescribeDBInstancesRequest(value: unknown, report: ValidationRepor
         const item2: unknown = status[j];
         if (!Number.isSafeInteger(item2)) {
           reportType(report, "/Status/" + j, "an integer", item2);
+        }
+        if (item2 !== 0 && item2 !== 1 && item2 !== 2 && item2 !== -2 && item2 !== -3) {
+          reportIssue(report, "/Status/" + j, "enum", "must be one of 0, 1, 2, -2, -3");
         }
       }
     }
@@ -9773,8 +9810,11 @@ function checkDescribeDBInstancesRequest(value: unknown, report: ValidationRepor
       reportType(report, "/Limit", "an integer", limit);
     }
     if (typeof limit === "number") {
-      if (limit < 0) {
-        reportIssue(report, "/Limit", "minimum", "must be >= 0");
+      if (limit < 1) {
+        reportIssue(report, "/Limit", "minimum", "must be >= 1");
+      }
+      if (limit > 100) {
+        reportIssue(report, "/Limit", "maximum", "must be <= 100");
       }
     }
   }
@@ -9799,6 +9839,9 @@ function checkDescribeDBInstancesRequest(value: unknown, report: ValidationRepor
   if (orderByType !== undefined) {
     if (typeof orderByType !== "string") {
       reportType(report, "/OrderByType", "a string", orderByType);
+    }
+    if (orderByType !== "ASC" && orderByType !== "DESC") {
+      reportIssue(report, "/OrderByType", "enum", 'must be one of "ASC", "DESC"');
     }
   }
   const projectIds = value.ProjectIds;
