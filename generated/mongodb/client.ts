@@ -2440,10 +2440,6 @@ export interface MongodbClient {
    *   SecondaryNodeZone: [
    *     "ap-guangzhou-4",
    *   ],
-   *   ReadonlyNodeZone: [
-   *     null,
-   *   ],
-   *   InMaintenance: null,
    * });
    * ```
    *

@@ -2931,8 +2931,6 @@ export const mongodbMock: MockServiceDefinition = {
             PrimaryNodeZone: "ap-guangzhou-2",
             HiddenNodeZone: "ap-guangzhou-3",
             SecondaryNodeZone: ["ap-guangzhou-4"],
-            ReadonlyNodeZone: [null],
-            InMaintenance: null,
           },
           response: {
             Response: {

@@ -3894,9 +3894,8 @@ export interface components {
        *      - ASC: ascending order.
        *      - DESC: descending order.
        * @example ASC
-       * @enum {string}
        */
-      OrderByType?: "ASC" | "DESC";
+      OrderByType?: string;
       /**
        * @description Project ID. Log in to the [TencentDB for MongoDB console](https://console.cloud.tencent.com/MongoDB) and select Project Management in the account information drop-down menu at the top right corner to query projects.
        * @example [

@@ -9840,9 +9840,6 @@ function checkDescribeDBInstancesRequest(value: unknown, report: ValidationRepor
     if (typeof orderByType !== "string") {
       reportType(report, "/OrderByType", "a string", orderByType);
     }
-    if (orderByType !== "ASC" && orderByType !== "DESC") {
-      reportIssue(report, "/OrderByType", "enum", 'must be one of "ASC", "DESC"');
-    }
   }
   const projectIds = value.ProjectIds;
   if (projectIds !== undefined) {
