@@ -108,7 +108,9 @@ export function parseSpecParts(parts: readonly SpecPartText[], displayPath: stri
     const first = owners.get(key);
     if (first !== undefined) {
       const where = first.positionOf(pointer);
-      problems.push(at(part, pointer, `${pointer.slice(1).replace(/~1/g, "/").replace(/~0/g, "~")} is also defined at ${where.file}:${where.line}:${where.col}; each path and component is defined in one file`));
+      const [kind, ...names] = splitPointer(pointer);
+      const what = kind === "paths" ? `path "${names[0]}"` : `component ${names.join(".")}`;
+      problems.push(at(part, pointer, `${what} is also defined at ${where.file}:${where.line}:${where.col}; each path and component is defined in one file`));
       return false;
     }
     owners.set(key, part);
