@@ -186,7 +186,10 @@ export class MongodbWorld {
     return nowMs - request.CreatedMs < this.backupMs ? { Status: "running", EndMs: undefined } : { Status: "success", EndMs: request.CreatedMs + this.backupMs };
   }
 
-  /** Brings on-demand backups up to `nowMs`: a finished one gets its end time and size, and Status 2 (or 3 if it failed). */
+  /**
+   * Brings on-demand backups up to `nowMs`: a finished one gets its end time and size, and Status 2;
+   * a failed one is no longer listed (DescribeDBBackups documents Status 1 and 2 only).
+   */
   settleBackups(nowMs: number): void {
     for (const request of this.asyncRequests) {
       const instance = this.instances.get(request.InstanceId);
@@ -195,8 +198,8 @@ export class MongodbWorld {
       const { Status, EndMs } = this.asyncStatusOf(request, nowMs);
       if (Status === "running" || EndMs === undefined) continue;
       const backup = instance.Backups[index]!;
-      const ok = Status === "success";
-      instance.Backups[index] = { ...backup, EndTime: plainTime(EndMs + CHINA_STANDARD_TIME_MS), BackupSize: ok ? Math.ceil((this.fileBytes * instance.ReplicaSetIds.length) / 1024) : 0, Status: ok ? 2 : 3 };
+      if (Status !== "success") instance.Backups.splice(index, 1);
+      else instance.Backups[index] = { ...backup, EndTime: plainTime(EndMs + CHINA_STANDARD_TIME_MS), BackupSize: Math.ceil((this.fileBytes * instance.ReplicaSetIds.length) / 1024), Status: 2 };
     }
   }
 
