@@ -25,7 +25,7 @@ const SPEC_FILE = /\.ya?ml$/;
 const PART_MEMBERS = new Set(["paths", "components"]);
 
 export interface SpecPartText {
-  /** Shown in messages: `spec/mongodb/2019-07-25/backup.yaml`. */
+  /** Shown in messages: `spec/<service>/<version>/<part>.yaml`. */
   readonly displayPath: string;
   readonly text: string;
 }
