@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     const catalogValidators = (await import(pathToFileURL(path.join(scratch, "catalog", "validators.ts")).href)) as Record<string, unknown>;
 
     const specs = {
-      mongodb: loadSpec(path.join(repoRoot, "spec/mongodb/2019-07-25.yaml")),
+      mongodb: loadSpec(path.join(repoRoot, "spec/mongodb/2019-07-25")),
       catalog: loadSpec(path.join(repoRoot, "test/fixtures/specs/catalog/2024-06-01.yaml")),
     };
     const ajvStandalone = await standaloneModules(specs);

@@ -4,7 +4,8 @@
  *
  *   1. list the instance's backups (DescribeDBBackups, paged) and pick the newest successful one, or
  *      the one named by --backup;
- *   2. create a download task for every replica set or shard (CreateBackupDownloadTask);
+ *   2. list the instance's replica sets or shards (DescribeDBInstances, paged) and create a download
+ *      task for each (CreateBackupDownloadTask);
  *   3. wait until every task is ready (waitForBackupDownloadTasks: DescribeBackupDownloadTask polled
  *      with backoff);
  *   4. stream each task's `Url` to disk with a progress bar, never writing more than the task's
@@ -36,7 +37,6 @@ import {
   BackupInfoBackupType,
   BackupInfoStatus,
   createMongodbClient,
-  TencentCloudApiError,
   WaiterFailedError,
   WaiterTimeoutError,
   type BackupDownloadTask,
@@ -47,9 +47,9 @@ import {
 import { startMongodbMock, type RunningMongodbMock } from "tcgen/mock/mongodb";
 import { fileProgress, formatBytes } from "./progress.js";
 
-/** Tencent's sharded clusters have at most this many shards; the probe below stops there. */
 /** A download that receives no byte for this long (default) is given up. */
 const DEFAULT_STALL_SECONDS = 60;
+/** Tencent's sharded clusters have at most this many shards (the bound of --shards). */
 const MAX_SHARDS = 64;
 const STATUS_WORDS: Record<number, string> = { 0: "waiting", 1: "preparing", 2: "ready", 3: "failed", 4: "waiting to retry" };
 
@@ -176,29 +176,26 @@ function chooseBackup(backups: readonly BackupInfo[], name: string | undefined):
 }
 
 /**
- * Creates the tasks and returns the replica sets they cover. With --shards the set is known. Without
- * it, the actions in the spec do not list an instance's shards (DescribeDBInstances does), so they are
- * found by asking for `<instance>_0`, `_1`, … one at a time, each request creating the task it would
- * create anyway, until one is refused (InvalidParameterValue) as not a shard of the instance.
+ * Creates one task for every replica set or shard and returns them. They are listed by
+ * DescribeDBInstances (`ReplicaSets`: one replica set for a replica set instance, one entry per
+ * shard of a sharded cluster); --shards N names `<instance>_0` … `_<N-1>` instead, for an account
+ * whose policy allows CreateBackupDownloadTask but not DescribeDBInstances.
  */
 async function createTasks(mongodb: MongodbClient, instanceId: string, backupName: string, shards: number | undefined, signal: AbortSignal): Promise<string[]> {
-  const ids = (n: number) => Array.from({ length: n }, (_, i) => `${instanceId}_${i}`);
-  if (shards !== undefined) {
-    const { Tasks } = await mongodb.createBackupDownloadTask({ InstanceId: instanceId, BackupName: backupName, BackupSets: ids(shards).map((id) => ({ ReplicaSetId: id })) }, { signal });
-    return Tasks.map((t) => t.ReplicaSetId);
+  const replicaSetIds = shards !== undefined ? Array.from({ length: shards }, (_, i) => `${instanceId}_${i}`) : await listReplicaSets(mongodb, instanceId, signal);
+  const { Tasks } = await mongodb.createBackupDownloadTask({ InstanceId: instanceId, BackupName: backupName, BackupSets: replicaSetIds.map((id) => ({ ReplicaSetId: id })) }, { signal });
+  return Tasks.map((t) => t.ReplicaSetId);
+}
+
+/** The replica sets or shards of the instance, as DescribeDBInstances lists them (paged). */
+async function listReplicaSets(mongodb: MongodbClient, instanceId: string, signal: AbortSignal): Promise<string[]> {
+  for await (const instance of mongodb.paginateDescribeDBInstances({ InstanceIds: [instanceId] }, { signal })) {
+    if (instance.InstanceId !== instanceId) continue;
+    const ids = (instance.ReplicaSets ?? []).map((set) => set.ReplicaSetId);
+    if (ids.length === 0) throw new UsageError(`DescribeDBInstances lists no replica set or shard of ${instanceId}`);
+    return ids;
   }
-  const found: string[] = [];
-  for (const id of ids(MAX_SHARDS)) {
-    try {
-      await mongodb.createBackupDownloadTask({ InstanceId: instanceId, BackupName: backupName, BackupSets: [{ ReplicaSetId: id }] }, { signal });
-      found.push(id);
-    } catch (error) {
-      // `<instance>_0` always exists; a refused later one marks the end of the shards.
-      if (found.length > 0 && error instanceof TencentCloudApiError && error.code === "InvalidParameterValue") break;
-      throw error;
-    }
-  }
-  return found;
+  throw new UsageError(`no instance ${instanceId} in this account and region (DescribeDBInstances does not list it)`);
 }
 
 /**

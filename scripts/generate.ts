@@ -3,13 +3,14 @@
  * checked before anything is emitted, and everything is emitted before anything is written.
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { checkSpec } from "./check/check-spec.js";
 import { findNameClashes } from "./check/emitted-names.js";
 import { emitService } from "./emit/emit-service.js";
 import { TEMPLATE_FILES, type Templates } from "./emit/files.js";
-import { loadSpec, type LoadedSpec } from "./spec/load.js";
+import type { LoadedSpec } from "./spec/load.js";
+import { findSpecs, loadSpecAt } from "./spec/parts.js";
 import { buildModel, type ServiceModel } from "./model/service-model.js";
 import type { OperationIndex } from "./spec/operations.js";
 import { SpecError, type SpecProblem } from "./spec/problems.js";
@@ -53,7 +54,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   for (const file of specFiles) {
     const displayPath = path.relative(cwd, file).split(path.sep).join("/");
     try {
-      const spec = await loadSpec(file, displayPath);
+      const spec = await loadSpecAt(file, displayPath);
       const operations = checkSpec(spec, file);
       const markers = reviewMarkers(spec);
       problems.push(...markers.problems, ...(options.strict ? markers.warnings : []));
@@ -118,13 +119,13 @@ function nameClashProblems(files: ReadonlyMap<string, string>, model: ServiceMod
     for (const pointer of clash.pointers) {
       const key = `${pointer}\0${clash.name}`;
       if (problems.has(key)) continue;
-      const { line, col } = spec.positionOf(pointer);
+      const { file, line, col } = spec.positionOf(pointer);
       const others = clash.pointers.filter((p) => p !== pointer).map((p) => {
         const at = spec.positionOf(p);
-        return `${at.line}:${at.col}`;
+        return at.file === file ? `${at.line}:${at.col}` : `${at.file}:${at.line}:${at.col}`;
       });
       const message = `"${clash.name}", a name tcgen derives from here, ${clash.reason}${others.length > 0 ? ` (the spec also gives it at ${others.join(", ")})` : ""}; rename it`;
-      problems.set(key, { file: spec.displayPath, line, col, message });
+      problems.set(key, { file, line, col, message });
     }
   }
   return [...problems.values()];
@@ -134,14 +135,9 @@ async function findSpecFiles(specPath: string, cwd: string): Promise<string[]> {
   const info = await stat(specPath).catch(() => undefined);
   const shown = path.relative(cwd, specPath) || ".";
   if (!info) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no such spec file or directory" }]);
-  if (info.isFile()) return [specPath];
-  const entries = await readdir(specPath, { recursive: true }).catch((error: Error) => {
+  const found = await findSpecs(specPath).catch((error: Error) => {
     throw new SpecError([{ file: shown, line: 1, col: 1, message: `cannot read the spec directory: ${error.message}` }]);
   });
-  const found = entries
-    .filter((name) => /\.ya?ml$/.test(name))
-    .map((name) => path.join(specPath, name))
-    .sort();
   if (found.length === 0) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no *.yaml spec files in this directory" }]);
   return found;
 }

@@ -36,7 +36,7 @@ const tallies: Tally[] = [];
 const keywordCounts = new Map<string, number>();
 
 const SPECS = [
-  { service: "mongodb", file: "spec/mongodb/2019-07-25.yaml" },
+  { service: "mongodb", file: "spec/mongodb/2019-07-25" },
   { service: "catalog", file: "test/fixtures/specs/catalog/2024-06-01.yaml" },
 ] as const;
 

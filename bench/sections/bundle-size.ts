@@ -1,6 +1,6 @@
 /**
  * Bundle size of a one-call program, both forms side by side, in one run: esbuild `--bundle
- * --minify`, platform node, gzip level 9 (node:zlib). Services: mongodb (generated/, 3 actions) and
+ * --minify`, platform node, gzip level 9 (node:zlib). Services: mongodb (generated/, the whole service) and
  * two synthetic services of the same action shape, 3 and 100 actions (bench/make-synthetic-spec.ts),
  * generated here into bench/.out/bundle with the repository's runtime. The tree-shakable form
  * (`create<Svc>Core` + one standalone function) should not grow with the number of actions; the
@@ -8,6 +8,7 @@
  *
  *   npm run bench:bundle
  */
+import { mongodbMock } from "../../generated/mongodb/mock.js";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +19,8 @@ import { outDir, repoRoot } from "../lib/paths.js";
 import { renderTable } from "../lib/table.js";
 import { writeSyntheticSpec } from "../make-synthetic-spec.js";
 
+/** The actions of the generated mongodb client (the whole service: 86). */
+const MONGODB_ACTIONS = Object.keys(mongodbMock.actions).length;
 const KB = 1024;
 /** Targets of issue 12. */
 export const TREE_SHAKABLE_TARGET_BYTES = 8 * KB;
@@ -73,7 +76,7 @@ export async function runBundleSize(log: (line: string) => void = () => {}): Pro
   const list: Program[] = [
     {
       service: "mongodb",
-      actions: 3,
+      actions: MONGODB_ACTIONS,
       entry: path.join(repoRoot, "generated", "mongodb", "index.ts"),
       pascal: "Mongodb",
       method: "createBackupDownloadTask",
@@ -114,12 +117,14 @@ export function renderBundleSize(rows: readonly BundleRow[]): string {
   const mongodb = find("mongodb", "tree-shakable").gzipBytes;
   const growth = find("synth100", "tree-shakable").gzipBytes - find("synth3", "tree-shakable").gzipBytes;
   const growthVsMongodb = find("synth100", "tree-shakable").gzipBytes - mongodb;
+  const mongodbVs3 = mongodb - find("synth3", "tree-shakable").gzipBytes;
   const verdict = (ok: boolean) => (ok ? "✓" : "✗");
   return [
     table,
     `${verdict(mongodb <= TREE_SHAKABLE_TARGET_BYTES)} mongodb one call, tree-shakable: ${kb(mongodb)} gz (target ≤ ${kb(TREE_SHAKABLE_TARGET_BYTES)})`,
     `${verdict(Math.abs(growth) <= GROWTH_TARGET_BYTES)} 100 actions vs 3 (same action shape), tree-shakable: ${growth >= 0 ? "+" : ""}${growth} B gz (target within ${GROWTH_TARGET_BYTES} B)`,
-    `${verdict(Math.abs(growthVsMongodb) <= GROWTH_TARGET_BYTES)} 100-action synthetic vs mongodb (3 actions), tree-shakable: ${growthVsMongodb >= 0 ? "+" : ""}${growthVsMongodb} B gz`,
+    `${verdict(Math.abs(growthVsMongodb) <= GROWTH_TARGET_BYTES)} 100-action synthetic vs mongodb (${MONGODB_ACTIONS} actions), tree-shakable: ${growthVsMongodb >= 0 ? "+" : ""}${growthVsMongodb} B gz`,
+    `${verdict(Math.abs(mongodbVs3) <= GROWTH_TARGET_BYTES)} mongodb (${MONGODB_ACTIONS} actions) vs the 3-action synthetic service, tree-shakable: ${mongodbVs3 >= 0 ? "+" : ""}${mongodbVs3} B gz (target within ${GROWTH_TARGET_BYTES} B)`,
   ].join("\n");
 }
 

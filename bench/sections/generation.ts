@@ -38,7 +38,7 @@ export interface GenerationResult {
 export async function runGeneration(options: { sizes: number[]; runs: (actions: number) => number; log: (line: string) => void }): Promise<GenerationResult> {
   const child = path.join(outDir, "generation-child.mjs");
   const specs: { name: string; actions: number; spec: string }[] = [
-    { name: "mongodb (our spec)", actions: 1, spec: path.join(repoRoot, "spec", "mongodb", "2019-07-25.yaml") },
+    { name: "mongodb (our spec)", actions: 1, spec: path.join(repoRoot, "spec", "mongodb", "2019-07-25") },
   ];
   for (const n of options.sizes) {
     specs.push({ name: `synthetic ${n}`, actions: n, spec: await writeSyntheticSpec(n, path.join(outDir, "specs")) });

@@ -27,7 +27,10 @@ export interface WaiterDescriptor<Item> extends Omit<WaiterDefinition, "action">
   readonly keys: string;
   /** Whether `keys` is also sent with every poll. */
   readonly keysInRequest: boolean;
-  /** The answer member listing the items, when `poll` is an action. */
+  /**
+   * The answer member listing the items, when `poll` is an action; `""`: the action answers for one
+   * key, sent as the request member `key`, and each poll calls it once per key with the answer as the item.
+   */
   readonly items: string;
 }
 
@@ -58,7 +61,9 @@ export function waitFor<Item extends object>(core: Core, waiter: WaiterDescripto
     keys,
     "call" in poll
       ? (callOptions) => collect(paginate(core, poll as PaginatorDescriptor<object, object, Item>, request, callOptions))
-      : async (callOptions) => ((await call(core, poll as ActionDescriptor<object, Record<string, unknown>>, request, callOptions))[waiter.items] as Item[] | undefined) ?? [],
+      : waiter.items === ""
+        ? (callOptions) => Promise.all(keys.map(async (key) => ({ ...(await call(core, poll as ActionDescriptor<object, object>, { ...request, [waiter.key]: key }, callOptions)), [waiter.key]: key }) as unknown as Item))
+        : async (callOptions) => ((await call(core, poll as ActionDescriptor<object, Record<string, unknown>>, request, callOptions))[waiter.items] as Item[] | undefined) ?? [],
     options,
   );
 }

@@ -22,8 +22,7 @@ import { checkTopLevel } from "./top-level.js";
 export function checkSpec(spec: LoadedSpec, filePath: string): OperationIndex {
   const problems: SpecProblem[] = [];
   const report = (pointer: string, message: string) => {
-    const { line, col } = spec.positionOf(pointer);
-    problems.push({ file: spec.displayPath, line, col, message });
+    problems.push({ ...spec.positionOf(pointer), message });
   };
   const root = spec.value;
   if (!isObject(root)) {

@@ -150,6 +150,9 @@ function checkWaiterRequest(root: Json, waiter: Json, parts: ActionParts, at: st
       sent.add(keys);
     }
   }
+  // Without "items" the action answers for one key, sent as the request member "key" (checked with the items).
+  const key = waiter["key"];
+  if (waiter["items"] === undefined && typeof key === "string") sent.add(key);
   const required = parts.request?.["required"];
   if (Array.isArray(required) && Array.isArray(request)) {
     for (const member of required) {
@@ -161,6 +164,16 @@ function checkWaiterRequest(root: Json, waiter: Json, parts: ActionParts, at: st
 /** The watched list, its key and status members, and the status values. */
 function checkWaiterItems(root: Json, waiter: Json, parts: ActionParts, at: string, report: Report): void {
   const items = waiter["items"];
+  if (items === undefined && parts.request !== undefined && parts.response !== undefined) {
+    // One key per poll: the answer itself is the item, and "key" is the request member naming it.
+    if (isObject(parts.operation[PAGINATION])) report(at, `${parts.operation["x-tc-action"]} is paged: a waiter polling it must watch its "items"`);
+    const key = waiter["key"];
+    if (typeof key !== "string" || !hasType(propertyOf(root, parts.request, key), "string")) {
+      report(key === undefined ? at : `${at}/key`, `without "items", "key" must name a string member of ${parts.operation["x-tc-action"]}'s request (one poll per key), got ${JSON.stringify(key)}`);
+    }
+    checkWaiterStatus(root, waiter, parts.response, `${parts.operation["x-tc-action"]}'s answer`, at, report);
+    return;
+  }
   const list = typeof items === "string" && parts.response !== undefined ? propertyOf(root, parts.response, items) : undefined;
   if (!hasType(list, "array")) {
     if (parts.response !== undefined) report(items === undefined ? at : `${at}/items`, `"items" must name a list member of ${parts.operation["x-tc-action"]}'s answer, got ${JSON.stringify(items)}`);
@@ -179,11 +192,16 @@ function checkWaiterItems(root: Json, waiter: Json, parts: ActionParts, at: stri
   if (typeof key !== "string" || !hasType(propertyOf(root, item, key), "string")) {
     report(key === undefined ? at : `${at}/key`, `"key" must name a string member of each "${String(items)}" item, got ${JSON.stringify(key)}`);
   }
+  checkWaiterStatus(root, waiter, item, `each "${String(items)}" item`, at, report);
+}
+
+/** The status member of what is watched (`where`), and the success and failure values. */
+function checkWaiterStatus(root: Json, waiter: Json, item: Json, where: string, at: string, report: Report): void {
   const status = waiter["status"];
   const statusSchema = typeof status === "string" ? propertyOf(root, item, status) : undefined;
   const valueType = hasType(statusSchema, "string") ? "string" : hasType(statusSchema, "integer") || hasType(statusSchema, "number") ? "number" : undefined;
   if (valueType === undefined) {
-    report(status === undefined ? at : `${at}/status`, `"status" must name a string or integer member of each "${String(items)}" item, got ${JSON.stringify(status)}`);
+    report(status === undefined ? at : `${at}/status`, `"status" must name a string or integer member of ${where}, got ${JSON.stringify(status)}`);
     return;
   }
   const allowed = Array.isArray(statusSchema!["enum"]) ? (statusSchema!["enum"] as unknown[]) : undefined;

@@ -126,8 +126,8 @@ function resolve(raw: RawChange, pair: InventoryPair): Change {
 }
 
 function locate(side: SpecSide, pointer: string): Location {
-  const { line, col } = side.spec.positionOf(pointer);
-  return { file: side.spec.displayPath, line, col, pointer };
+  const { file, line, col } = side.spec.positionOf(pointer);
+  return { file, line, col, pointer };
 }
 
 /** The generated names a change touches, from the side(s) that have them. */

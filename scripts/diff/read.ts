@@ -8,6 +8,7 @@ import path from "node:path";
 import { checkSpec } from "../check/check-spec.js";
 import { isObject, type Json } from "../lib/utils.js";
 import { parseSpec, type LoadedSpec } from "../spec/load.js";
+import { parseSpecParts, type SpecPartText } from "../spec/parts.js";
 import { buildModel, type ServiceModel } from "../model/service-model.js";
 import { SpecError, type SpecProblem } from "../spec/problems.js";
 
@@ -17,6 +18,8 @@ export interface SpecText {
   /** The path the layout rule (`<service>/<version>.yaml`) is checked on; absent for a file named on the command line. */
   readonly layoutPath: string | undefined;
   readonly text: string;
+  /** A multi-file spec (spec/parts.ts): its files, root first; `text` is then unused. */
+  readonly parts?: readonly SpecPartText[];
 }
 
 export interface SpecSide {
@@ -31,7 +34,7 @@ export function readSpecs(texts: readonly SpecText[]): SpecSide[] {
   const sides: SpecSide[] = [];
   for (const text of texts) {
     try {
-      const spec = parseSpec(text.text, text.displayPath);
+      const spec = text.parts ? parseSpecParts(text.parts, text.displayPath) : parseSpec(text.text, text.displayPath);
       checkSpec(spec, text.layoutPath ?? layoutOf(spec.value));
       sides.push({ spec, root: spec.value as Json, model: buildModel(spec) });
     } catch (error) {

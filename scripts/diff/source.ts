@@ -9,6 +9,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { SpecError } from "../spec/problems.js";
 import type { SpecText } from "./read.js";
+import { findSpecs, isSpecDirectory, readSpecParts, ROOT_FILE, type SpecPartText } from "../spec/parts.js";
+import { byCodePoint } from "../lib/utils.js";
 import { compareVersions, parseVersion } from "./semver.js";
 
 const run = promisify(execFile);
@@ -26,11 +28,11 @@ export async function readWorkingTree(target: string, cwd: string): Promise<Spec
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw new SpecError([{ file: shown, line: 1, col: 1, message: "no such spec file or directory" }]);
   if (info.isFile()) return [{ displayPath: shown, layoutPath: undefined, text: await readFile(absolute, "utf8") }];
-  const names = (await readdir(absolute, { recursive: true })).filter((name) => SPEC_FILE.test(name)).sort();
   return Promise.all(
-    names.map(async (name) => {
-      const file = path.join(absolute, name);
-      return { displayPath: displayOf(path.relative(cwd, file)), layoutPath: file, text: await readFile(file, "utf8") };
+    (await findSpecs(absolute)).map(async (file) => {
+      const displayPath = displayOf(path.relative(cwd, file));
+      if (await isSpecDirectory(file)) return { displayPath, layoutPath: file, text: "", parts: await readSpecParts(file, displayPath) };
+      return { displayPath, layoutPath: file, text: await readFile(file, "utf8") };
     }),
   );
 }
@@ -42,9 +44,18 @@ export async function readWorkingTree(target: string, cwd: string): Promise<Spec
 export async function readRevision(rev: string, target: string, cwd: string): Promise<SpecText[]> {
   await verifyRevision(rev, cwd);
   const listed = await git(["ls-tree", "-r", "--name-only", rev, "--", target], cwd);
-  const names = listed.split("\n").filter((name) => SPEC_FILE.test(name)).sort();
+  const names = listed.split("\n").filter((name) => SPEC_FILE.test(name)).sort(byCodePoint);
+  // A directory holding openapi.yaml is one multi-file spec (spec/parts.ts): root first, then its parts.
+  const specDirs = new Set(names.filter((name) => path.posix.basename(name) === ROOT_FILE).map((name) => path.posix.dirname(name)));
   const texts: SpecText[] = [];
-  for (const name of names) {
+  for (const dir of [...specDirs].sort(byCodePoint)) {
+    const files = names.filter((name) => path.posix.dirname(name) === dir && path.posix.basename(name) !== ROOT_FILE);
+    const parts: SpecPartText[] = [];
+    for (const name of [`${dir}/${ROOT_FILE}`, ...files]) parts.push({ displayPath: `${rev}:${name}`, text: await git(["show", `${rev}:./${name}`], cwd) });
+    texts.push({ displayPath: `${rev}:${dir}`, layoutPath: dir, text: "", parts });
+  }
+  const inSpecDir = (name: string) => [...specDirs].some((dir) => name.startsWith(`${dir}/`));
+  for (const name of names.filter((name) => !inSpecDir(name))) {
     const text = await git(["show", `${rev}:./${name}`], cwd);
     texts.push({ displayPath: `${rev}:${name}`, layoutPath: name, text });
   }

@@ -30,13 +30,23 @@ export interface MergeResult {
   readonly manual: readonly MergeNote[];
 }
 
-export function mergeSpec(text: string, existing: Json, imported: ImportedSpec, scope: CompareScope): MergeResult {
+/**
+ * For one file of a multi-file spec (spec/parts.ts): `existing` is then the merged document, `owns`
+ * says whether an addition's place is in this file (`/paths` and `/components/schemas` for new
+ * actions and new schemas), and `claimed` the new schemas another file already takes.
+ */
+export interface MergeInto {
+  readonly owns: (pointer: string) => boolean;
+  readonly claimed: Set<string>;
+}
+
+export function mergeSpec(text: string, existing: Json, imported: ImportedSpec, scope: CompareScope, into?: MergeInto): MergeResult {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const differences = compareSpecs(existing, imported.value, scope);
   const { declarations } = findDeclarations(existing);
   const sorted = applyDeclarations(differences, declarations);
-  const merger = new Merger(text, doc, existing, imported);
-  for (const d of differences) if (d.addition) merger.plan(d.addition, d.pointer);
+  const merger = new Merger(text, doc, existing, imported, into?.claimed);
+  for (const d of differences) if (d.addition && (into === undefined || into.owns(placeOf(d.addition)))) merger.plan(d.addition, d.pointer);
   merger.addSchemas();
   return {
     text: applyInsertions(text, merger.insertions),
@@ -45,6 +55,22 @@ export function mergeSpec(text: string, existing: Json, imported: ImportedSpec, 
     declared: sorted.declared.length,
     manual: merger.manual,
   };
+}
+
+/** Where an addition goes: the mapping or operation it is added to. */
+function placeOf(addition: Addition): string {
+  switch (addition.kind) {
+    case "action":
+      return "/paths";
+    case "member":
+      return addition.schema;
+    case "error":
+      return addition.operation;
+    case "common-error":
+      return "/x-tc-common-errors";
+    case "examples":
+      return joinPointer("paths", `/${addition.action}`);
+  }
 }
 
 class Merger {
@@ -64,6 +90,8 @@ class Merger {
     private readonly doc: Document.Parsed,
     private readonly existing: Json,
     private readonly imported: ImportedSpec,
+    /** New schemas taken by another file of the same spec: not added again. */
+    private readonly claimed = new Set<string>(),
   ) {
     this.context = emitContext(imported.value, imported.sections);
     this.importedSchemas = (imported.value["components"] as Json)["schemas"] as Json;
@@ -112,8 +140,9 @@ class Merger {
     const adding = new Set<string>();
     while (pending.length > 0) {
       const name = pending.pop()!;
-      if (adding.has(name) || Object.hasOwn(this.existingSchemas, name) || !Object.hasOwn(this.importedSchemas, name)) continue;
+      if (adding.has(name) || this.claimed.has(name) || Object.hasOwn(this.existingSchemas, name) || !Object.hasOwn(this.importedSchemas, name)) continue;
       adding.add(name);
+      this.claimed.add(name);
       for (const ref of refsIn(this.importedSchemas[name])) pending.push(ref);
     }
     // In the imported document's order, so the added schemas read like an import of their own.

@@ -11,6 +11,7 @@ import { checkSpec } from "../check/check-spec.js";
 import { specProblems } from "../generate.js";
 import { type Json } from "../lib/utils.js";
 import { parseSpec, type LoadedSpec } from "../spec/load.js";
+import { isSpecDirectory, parseSpecParts, readSpecParts } from "../spec/parts.js";
 import { formatProblem, SpecError, type SpecProblem } from "../spec/problems.js";
 import { buildSpec, type ImportedSpec } from "./build-spec.js";
 import type { Definitions } from "./definitions.js";
@@ -66,6 +67,9 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
   const toStdout = request.out === "-";
   const file = path.resolve(request.cwd, toStdout || request.out === undefined ? path.join("spec", service, `${version}.yaml`) : request.out);
   const displayPath = toStdout ? "-" : path.relative(request.cwd, file).split(path.sep).join("/");
+  // A multi-file spec (spec/<service>/<version>/openapi.yaml and its parts) is merged into file by file.
+  const directory = request.out === undefined ? path.resolve(request.cwd, "spec", service, version) : file;
+  if (!toStdout && (await isSpecDirectory(directory))) return mergeIntoDirectory(request, definitions, imported, directory);
 
   if (toStdout && request.merge) throw new SpecError([{ file: displayPath, line: 1, col: 1, message: "--merge adds to a spec file; it cannot merge into standard output" }]);
   if (toStdout || !existsSync(file)) {
@@ -92,7 +96,7 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
     throw new ImportBugError(`merging produced a spec the generator refuses, from a spec it accepts (a bug in tcgen import; nothing was written):\n${refused.map(formatProblem).join("\n")}`);
   }
   // Reported in file order, each at its place in the spec as it was.
-  const at = (pointer: string, message: string) => ({ file: displayPath, ...existing.positionOf(pointer), message });
+  const at = (pointer: string, message: string) => ({ ...existing.positionOf(pointer), message });
   const lines = (problems: SpecProblem[]) => problems.sort((a, b) => a.line - b.line || a.col - b.col).map(formatProblem);
   const written = !request.dryRun && merged.text !== original;
   if (written) await writeAtomically(file, merged.text);
@@ -108,6 +112,71 @@ export async function runImport(request: ImportRequest): Promise<ImportOutcome> 
     declared: merged.declared,
     manual: lines(merged.manual.map((n) => at(n.pointer, n.message))),
     reviews: countReviews(merged.text) - countReviews(original),
+    refused: [],
+  };
+}
+
+/**
+ * `--merge` into a multi-file spec: the spec is read and checked as one document; each addition goes
+ * into the file that holds its place (a member into its schema's file, an error code into its
+ * action's), and new actions, with the new schemas they bring, into the last part file that has
+ * `paths` (a person may then move them to their group). Nothing is written unless the whole result
+ * is a spec the generator accepts; the changed files are then each replaced atomically.
+ */
+async function mergeIntoDirectory(request: ImportRequest, definitions: Definitions, imported: ImportedSpec, directory: string): Promise<ImportOutcome> {
+  const displayPath = path.relative(request.cwd, directory).split(path.sep).join("/");
+  if (!request.merge) {
+    throw new SpecError([{ file: displayPath, line: 1, col: 1, message: "the spec exists; pass --merge to add what it lacks (nothing it has is changed), or --out another file" }]);
+  }
+  const parts = await readSpecParts(directory, displayPath);
+  const existing = parseSpecParts(parts, displayPath);
+  checkSpec(existing, directory);
+  const root = existing.value as Json;
+  const { service, version } = definitions.api;
+  if (root["x-tc-service"] !== service || root["x-tc-version"] !== version) {
+    throw new SpecError([{ ...existing.positionOf("/x-tc-service"), col: 1, message: `the spec is ${String(root["x-tc-service"])} ${String(root["x-tc-version"])}, the definitions ${service} ${version}` }]);
+  }
+  const withPaths = parts.filter((part, i) => i > 0 && /^paths:/m.test(part.text));
+  const newActionsPart = (withPaths.at(-1) ?? parts[0]!).displayPath;
+  const claimed = new Set<string>();
+  const scope = { actions: imported.actions, complete: request.actions.length === 0, errors: definitions.errors !== undefined };
+  const results = parts.map((part) =>
+    mergeSpec(part.text, root, imported, scope, {
+      claimed,
+      owns: (pointer) => (pointer === "/paths" ? part.displayPath === newActionsPart : existing.positionOf(pointer).file === part.displayPath),
+    }),
+  );
+  const merged = parts.map((part, i) => ({ displayPath: part.displayPath, text: results[i]!.text }));
+  let refused: SpecProblem[];
+  try {
+    refused = await specProblems(parseSpecParts(merged, displayPath), directory);
+  } catch (error) {
+    if (!(error instanceof SpecError)) throw error;
+    refused = [...error.problems];
+  }
+  if (refused.length > 0) {
+    throw new ImportBugError(`merging produced a spec the generator refuses, from a spec it accepts (a bug in tcgen import; nothing was written):\n${refused.map(formatProblem).join("\n")}`);
+  }
+  const at = (pointer: string, message: string) => ({ ...existing.positionOf(pointer), message });
+  const lines = (problems: SpecProblem[]) => problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col).map(formatProblem);
+  const changed = merged.filter((part, i) => part.text !== parts[i]!.text);
+  const written = !request.dryRun && changed.length > 0;
+  if (written) for (const part of changed) await writeAtomically(path.join(directory, path.posix.basename(part.displayPath)), part.text);
+  const first = results[0]!;
+  const countAll = (texts: readonly { text: string }[]) => texts.reduce((sum, t) => sum + countReviews(t.text), 0);
+  return {
+    file: directory,
+    displayPath,
+    mode: "merged",
+    written,
+    text: merged.map((part) => part.text).join(""),
+    actions: imported.actions,
+    added: lines(results.flatMap((r) => r.added.map((n) => at(n.pointer, n.message)))),
+    // The differences and declarations are those of the whole document: the same for every file.
+    differences: lines(first.differences.map((d) => at(d.pointer, `${d.message} [${d.kind}]`))),
+    declared: first.declared,
+    manual: lines(results.flatMap((r) => r.manual.map((n) => at(n.pointer, n.message)))),
+    reviews: countAll(merged) - countAll(parts),
     refused: [],
   };
 }

@@ -112,10 +112,11 @@ function buildPaginator(root: Json, action: PagedAction, extension: Json): Pagin
 function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: PaginatorModel | undefined): WaiterModel {
   const method = waiter["method"] as string;
   const keys = waiter["keys"] as string;
-  const items = waiter["items"] as string;
+  // Without "items": one poll per key (sent as the request member "key"), the answer itself the item.
+  const items = (waiter["items"] as string | undefined) ?? "";
   const key = waiter["key"] as string;
   const description = waiter["description"];
-  const itemType = itemTypeOf(root, action.responseSchema, items);
+  const itemType = items === "" ? `(${action.responseSchema} & { ${stringLiteral(key)}: string })` : itemTypeOf(root, action.responseSchema, items);
   const response = schema(root, action.responseSchema);
   return {
     method,
@@ -129,11 +130,11 @@ function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: P
     responseSchema: action.responseSchema,
     itemType,
     // Tencent marks most answer members optional; the keys asked for are always strings.
-    keyType: isRequired(itemSchemaOf(root, response, items), key) ? `${itemType}[${stringLiteral(key)}]` : `NonNullable<${itemType}[${stringLiteral(key)}]>`,
-    itemsOptional: !isRequired(response, items),
+    keyType: items === "" ? "string" : isRequired(itemSchemaOf(root, response, items), key) ? `${itemType}[${stringLiteral(key)}]` : `NonNullable<${itemType}[${stringLiteral(key)}]>`,
+    itemsOptional: items !== "" && !isRequired(response, items),
     request: (waiter["request"] as string[] | undefined) ?? [],
     keys,
-    keysInRequest: isObject(schema(root, action.requestSchema)["properties"]) && Object.hasOwn(schema(root, action.requestSchema)["properties"] as Json, keys),
+    keysInRequest: items !== "" && isObject(schema(root, action.requestSchema)["properties"]) && Object.hasOwn(schema(root, action.requestSchema)["properties"] as Json, keys),
     items,
     key,
     status: waiter["status"] as string,

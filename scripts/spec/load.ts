@@ -19,8 +19,13 @@ export interface LoadedSpec {
   readonly displayPath: string;
   /** The parsed document as plain JSON values (objects and lists may be shared where the YAML uses aliases). */
   readonly value: unknown;
-  /** `{ line, col }` (1-based) of the node at a JSON pointer, or of its nearest existing ancestor. */
-  readonly positionOf: (pointer: string) => { line: number; col: number };
+  /**
+   * `{ file, line, col }` (1-based) of the node at a JSON pointer, or of its nearest existing
+   * ancestor; `file` is the displayed path of the file holding it (a multi-file spec has several).
+   */
+  readonly positionOf: (pointer: string) => { file: string; line: number; col: number };
+  /** The displayed paths of the files the spec was read from, when it has several (spec/parts.ts). */
+  readonly files?: readonly string[];
 }
 
 /** How many nodes aliases may add to a document beyond those it writes out, at least. */
@@ -134,7 +139,8 @@ export function parseSpec(text: string, displayPath: string): LoadedSpec {
         node = item;
       } else break;
     }
-    return lineCounter.linePos(offset);
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: displayPath, line, col };
   };
   return { displayPath, value, positionOf };
 }

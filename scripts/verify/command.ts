@@ -3,14 +3,14 @@
  * each spec and the definitions of its service version, prints every difference as
  * `file:line:col: message [kind]`, and answers exit 1 when there is any.
  */
-import { readdir, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checkSpec } from "../check/check-spec.js";
 import { readDefinitions } from "../import/read-definitions.js";
 import { type Json } from "../lib/utils.js";
 import { DefinitionsError } from "../import/shared.js";
-import { loadSpec } from "../spec/load.js";
+import { findSpecs, loadSpecAt } from "../spec/parts.js";
 import { formatProblem, SpecError } from "../spec/problems.js";
 import { UsageError } from "../usage-error.js";
 import { verifySpec } from "./verify.js";
@@ -33,7 +33,7 @@ export async function runVerify(args: string[], cwd = process.cwd()): Promise<nu
   for (const file of files) {
     const shown = path.relative(cwd, file).split(path.sep).join("/");
     try {
-      const spec = await loadSpec(file, shown);
+      const spec = await loadSpecAt(file, shown);
       checkSpec(spec, file);
       const root = spec.value as Json;
       const definitions = await readDefinitions({ defs, service: String(root["x-tc-service"]), version: String(root["x-tc-version"]) });
@@ -66,7 +66,7 @@ async function specFiles(target: string, cwd: string): Promise<string[]> {
   const info = await stat(target).catch(() => undefined);
   if (!info) throw new UsageError(`no such spec file or directory: ${path.relative(cwd, target) || "."}`);
   if (info.isFile()) return [target];
-  const found = (await readdir(target, { recursive: true })).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const found = await findSpecs(target);
   if (found.length === 0) throw new UsageError(`no *.yaml spec files in ${path.relative(cwd, target) || "."}`);
-  return found.map((n) => path.join(target, n));
+  return found;
 }

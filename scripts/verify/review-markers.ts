@@ -21,8 +21,7 @@ export function reviewMarkers(spec: LoadedSpec): ReviewMarkers {
   const warnings: SpecProblem[] = [];
   const problems: SpecProblem[] = [];
   const at = (pointer: string, message: string, into: SpecProblem[]) => {
-    const { line, col } = spec.positionOf(pointer);
-    into.push({ file: spec.displayPath, line, col, message });
+    into.push({ ...spec.positionOf(pointer), message });
   };
   const visit = (node: unknown, pointer: string): void => {
     if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${pointer}/${i}`));

@@ -29,7 +29,7 @@ export function verifySpec(spec: LoadedSpec, definitions: Definitions): VerifyRe
   const differences = compareSpecs(root, imported.value, { actions: imported.actions, complete: true, errors: definitions.errors !== undefined });
   const { declarations, problems: malformed } = findDeclarations(root);
   const sorted = applyDeclarations(differences, declarations);
-  const at = (pointer: string, message: string): SpecProblem => ({ file: spec.displayPath, ...spec.positionOf(pointer), message });
+  const at = (pointer: string, message: string): SpecProblem => ({ ...spec.positionOf(pointer), message });
 
   const problems: SpecProblem[] = [
     ...sorted.reported.filter((d) => VERIFIED_KINDS.has(d.kind)).map((d) => at(d.pointer, `${d.message} [${d.kind}]`)),

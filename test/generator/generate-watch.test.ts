@@ -5,7 +5,7 @@
  * Prints the time from each save to the regenerated files.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { copyFile, mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { cp, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, scratchDir } from "../support/helpers.js";
@@ -48,9 +48,9 @@ async function saveAndWait(text: string): Promise<{ text: string; at: number; st
 
 beforeAll(async () => {
   dir = await scratchDir("watch");
-  specFile = path.join(dir, "spec", "mongodb", "2019-07-25.yaml");
-  await mkdir(path.dirname(specFile), { recursive: true });
-  await copyFile(path.join(repoRoot, "spec", "mongodb", "2019-07-25.yaml"), specFile);
+  // The multi-file spec: the edits go to its backup part, and problems are reported in that file.
+  await cp(path.join(repoRoot, "spec", "mongodb", "2019-07-25"), path.join(dir, "spec", "mongodb", "2019-07-25"), { recursive: true });
+  specFile = path.join(dir, "spec", "mongodb", "2019-07-25", "backup.yaml");
   original = await readFile(specFile, "utf8");
   child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "tcgen.ts"), "generate", "--spec", "spec", "--out", "generated", "--watch"], { cwd: dir });
   for (const [stream, name] of [[child.stdout, "out"], [child.stderr, "err"]] as const) {
@@ -96,13 +96,13 @@ describe("tcgen generate --watch", () => {
     const summary = await nextLine(/problem\(s\); generated\/ left as it was, still watching/, from);
     expect(summary.stream).toBe("err");
     const line = broken.split("\n").findIndex((l) => l.includes("x-tc-rate-limit: fast")) + 1;
-    expect(lines.slice(from).map((l) => l.text)).toContain(`spec/mongodb/2019-07-25.yaml:${line}:24: "x-tc-rate-limit" must be a positive integer (requests per second), got "fast"`);
+    expect(lines.slice(from).map((l) => l.text)).toContain(`spec/mongodb/2019-07-25/backup.yaml:${line}:24: "x-tc-rate-limit" must be a positive integer (requests per second), got "fast"`);
     expect(await snapshot()).toEqual(before);
     // YAML that does not parse is reported the same way.
     const from2 = lines.length;
     await writeFile(specFile, original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: [150"));
     await nextLine(/problem\(s\); generated\/ left as it was/, from2);
-    expect(lines.slice(from2).some((l) => /^spec\/mongodb\/2019-07-25\.yaml:\d+:\d+: YAML: /.test(l.text))).toBe(true);
+    expect(lines.slice(from2).some((l) => /^spec\/mongodb\/2019-07-25\/backup\.yaml:\d+:\d+: YAML: /.test(l.text))).toBe(true);
     expect(await snapshot()).toEqual(before);
 
     const fixed = await saveAndWait(original.replace("x-tc-rate-limit: 150", "x-tc-rate-limit: 120"));

@@ -12,6 +12,11 @@ import { definitionsDir as definitions, edit, scratchDirs } from "../support/imp
 
 const mongodb = path.join(definitions, "mongodb/v20190725");
 const specFile = "spec/mongodb/2019-07-25.yaml";
+/**
+ * The hand-written spec of the three backup actions, as it was before the whole service was merged
+ * into it (what spec/mongodb/2019-07-25/ grew from): the spec a person wrote, to merge into.
+ */
+const handWritten = "test/fixtures/merge/mongodb-2019-07-25-backup-actions.yaml";
 const scratch = scratchDirs();
 
 type Json = Record<string, any>;
@@ -171,7 +176,7 @@ describe("merging into a spec a person edited", () => {
 
 describe("merging into the repository's hand-written spec", () => {
   it("adds the other 83 actions without changing a line; verify then finds its declaration of missing actions stale", async () => {
-    const original = await readFile(path.join(repoRoot, specFile), "utf8");
+    const original = await readFile(path.join(repoRoot, handWritten), "utf8");
     const dir = await project(original);
     const result = await runCli(["import", "--defs", mongodb, "--merge"], dir);
     expect(result.code).toBe(0);
@@ -191,7 +196,7 @@ describe("merging into the repository's hand-written spec", () => {
   }, 120_000);
 
   it("refuses a spec with problems, naming them, and writes nothing", async () => {
-    const broken = (await readFile(path.join(repoRoot, specFile), "utf8")).replace("x-tc-rate-limit: 150", "x-tc-rate-limit: fast");
+    const broken = (await readFile(path.join(repoRoot, handWritten), "utf8")).replace("x-tc-rate-limit: 150", "x-tc-rate-limit: fast");
     const dir = await project(broken);
     const result = await runCli(["import", "--defs", mongodb, "--merge"], dir);
     expect(result.code).toBe(1);

@@ -89,8 +89,10 @@ describe("the download job", () => {
       const bytes = await readFile(path.join(dir, folder, `${task.ReplicaSetId}.tar`));
       expect(bytes.equals(bytesOf(mock.files.cos.content(mock.files.keyOf(task)))), task.ReplicaSetId).toBe(true);
     }
-    // The shards were found by asking for one more than there are.
-    expect(mock.requests.filter((r) => r.action === "CreateBackupDownloadTask").map((r) => r.errorCode ?? "ok")).toEqual(["ok", "ok", "ok", "InvalidParameterValue"]);
+    // The shards were listed by DescribeDBInstances, not probed: one CreateBackupDownloadTask for all three.
+    expect(mock.requests.filter((r) => r.action === "DescribeDBInstances").map((r) => JSON.parse(r.body))).toEqual([{ InstanceIds: ["cmgo-p8vnipr5"], Limit: 100, Offset: 0 }]);
+    expect(mock.requests.filter((r) => r.action === "CreateBackupDownloadTask").map((r) => r.errorCode ?? "ok")).toEqual(["ok"]);
+    expect(JSON.parse(mock.requests.find((r) => r.action === "CreateBackupDownloadTask")!.body).BackupSets).toEqual([0, 1, 2].map((n) => ({ ReplicaSetId: `cmgo-p8vnipr5_${n}` })));
   });
 
   it("takes a named backup and --shards, and tells a missing backup by name", async () => {

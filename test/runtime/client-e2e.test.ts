@@ -30,7 +30,10 @@ const input: CreateBackupDownloadTaskRequest = {
 };
 
 /** The codes as the spec lists them, read independently of the generator. */
-const spec = parse(readFileSync(path.join(repoRoot, "spec/mongodb/2019-07-25.yaml"), "utf8"));
+const spec = {
+  ...parse(readFileSync(path.join(repoRoot, "spec/mongodb/2019-07-25/openapi.yaml"), "utf8")),
+  paths: parse(readFileSync(path.join(repoRoot, "spec/mongodb/2019-07-25/backup.yaml"), "utf8")).paths,
+};
 const actionCodes: string[] = spec.paths["/CreateBackupDownloadTask"].post["x-tc-errors"].map((e: { code: string }) => e.code);
 const commonCodes: string[] = spec["x-tc-common-errors"].map((e: { code: string }) => e.code);
 

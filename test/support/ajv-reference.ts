@@ -8,7 +8,8 @@
  * `x-tc-int64` is an issue of its own (keyword `x-tc-int64`, spec/README.md). The "open" flavour (what answers are checked with) is the same spec with every
  * `additionalProperties: false` deleted.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { _, Ajv2020, type ErrorObject, type KeywordDefinition, type Options, type ValidateFunction } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 
@@ -19,8 +20,18 @@ export interface ReferenceIssue {
   readonly keyword: string;
 }
 
+/** A spec file, or a multi-file spec directory (its openapi.yaml with the paths and components of every part merged in). */
 export function loadSpec(file: string): Json {
-  return parse(readFileSync(file, "utf8")) as Json;
+  if (!statSync(file).isDirectory()) return parse(readFileSync(file, "utf8")) as Json;
+  const spec = parse(readFileSync(path.join(file, "openapi.yaml"), "utf8")) as Json;
+  const components = ((spec["components"] ??= {}) as Record<string, Json>);
+  const paths = ((spec["paths"] ??= {}) as Json);
+  for (const name of readdirSync(file).filter((n) => n.endsWith(".yaml") && n !== "openapi.yaml").sort()) {
+    const part = parse(readFileSync(path.join(file, name), "utf8")) as { paths?: Json; components?: Record<string, Json> };
+    Object.assign(paths, part.paths ?? {});
+    for (const [kind, entries] of Object.entries(part.components ?? {})) components[kind] = { ...(components[kind] ?? {}), ...entries };
+  }
+  return spec;
 }
 
 export function schemaNames(spec: Json): string[] {

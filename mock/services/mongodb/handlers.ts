@@ -1,17 +1,18 @@
 /** What the emulator's mongodb actions do with its world, in Tencent's words when they fail. */
 import type { MockAnswer, MockCall, MockHandler } from "../../server.js";
 import { downloadUrl } from "./download.js";
-import type { BackupSeed, DownloadTask, Instance, MongodbWorld } from "./world.js";
+import { mongodbMock } from "../../../generated/mongodb/mock.js";
+import { CHINA_STANDARD_TIME_MS, plainTime, type BackupSeed, type DownloadTask, type Instance, type MongodbWorld } from "./world.js";
 
 const failure = (code: string, message: string): MockAnswer => ({ error: { code, message } });
 const notFound = (instanceId: string) => failure("InvalidParameterValue.NotFoundInstance", `instance ${instanceId} was not found`);
 
 /** DescribeBackupDownloadTask's defaults, as documented. */
 const DEFAULT_TASK_LIMIT = 20;
+/** DescribeDBInstances' page size when Limit is not given, as documented. */
+const DEFAULT_INSTANCE_LIMIT = 20;
 /** Where the emulator says its files are kept (Tencent names a COS bucket). */
 const BUCKET = "tcgen-mock-backups";
-/** Tencent writes times as "YYYY-MM-DD HH:mm:ss" in China Standard Time (UTC+8). */
-const CHINA_STANDARD_TIME_MS = 8 * 3_600_000;
 /** How long Tencent keeps a backup; DeleteTime is this long after its end. */
 const BACKUP_RETENTION_MS = 7 * 86_400_000;
 
@@ -47,6 +48,7 @@ export function mongodbHandlers(world: MongodbWorld): Record<string, MockHandler
       const { InstanceId, BackupMethod, Limit, Offset = 0 } = call.params as { InstanceId: string; BackupMethod?: number; Limit?: number; Offset?: number };
       const instance = world.instances.get(InstanceId);
       if (!instance) return notFound(InstanceId);
+      world.settleBackups(call.nowMs);
       // Oldest first, as the API page's example lists them; without Limit, every backup.
       const matching = instance.Backups.filter((b) => BackupMethod === undefined || b.BackupMethod === BackupMethod).sort((a, b) => compare(a.StartTime, b.StartTime));
       const page = matching.slice(Offset, Limit === undefined ? undefined : Offset + Limit);
@@ -84,6 +86,93 @@ export function mongodbHandlers(world: MongodbWorld): Record<string, MockHandler
       const start = (params.Offset ?? 0) * limit;
       return { response: { TotalCount: listed.length, Tasks: listed.slice(start, start + limit).map(({ view }) => view) } };
     },
+
+    DescribeDBInstances(call: MockCall): MockAnswer {
+      const params = call.params as { InstanceIds?: string[]; ClusterType?: number; Status?: number[]; Limit?: number; Offset?: number; OrderByType?: "ASC" | "DESC" };
+      // In the order they were added (Tencent's default order is its own); ClusterType -1 or absent: both kinds.
+      const matching = [...world.instances.values()].filter(
+        (instance) =>
+          (params.InstanceIds === undefined || params.InstanceIds.length === 0 || params.InstanceIds.includes(instance.InstanceId)) &&
+          (params.ClusterType === undefined || params.ClusterType === -1 || params.ClusterType === (instance.ClusterType === "sharded" ? 1 : 0)) &&
+          (params.Status === undefined || params.Status.length === 0 || params.Status.includes(2)),
+      );
+      if (params.OrderByType === "DESC") matching.reverse();
+      // Offset counts instances, Limit is the page size (default 20), as the API page documents.
+      const offset = params.Offset ?? 0;
+      const page = matching.slice(offset, offset + (params.Limit ?? DEFAULT_INSTANCE_LIMIT));
+      return { response: { TotalCount: matching.length, InstanceDetails: page.map((instance) => instanceDetail(instance)) } };
+    },
+
+    CreateBackupDBInstance(call: MockCall): MockAnswer {
+      const { InstanceId, BackupMethod, BackupRemark } = call.params as { InstanceId: string; BackupMethod: number; BackupRemark?: string };
+      if (!world.instances.has(InstanceId)) return notFound(InstanceId);
+      const request = world.createOnDemandBackup(InstanceId, BackupMethod, BackupRemark, call.nowMs);
+      return { response: { AsyncRequestId: request.AsyncRequestId } };
+    },
+
+    DescribeAsyncRequestInfo(call: MockCall): MockAnswer {
+      const { AsyncRequestId } = call.params as { AsyncRequestId: string };
+      const request = world.asyncRequests.find((r) => r.AsyncRequestId === AsyncRequestId);
+      if (!request) return failure("InvalidParameterValue", `parameter AsyncRequestId: no asynchronous request ${AsyncRequestId}`);
+      world.settleBackups(call.nowMs);
+      const { Status, EndMs } = world.asyncStatusOf(request, call.nowMs);
+      return {
+        response: {
+          Status,
+          StartTime: plainTime(request.CreatedMs + CHINA_STANDARD_TIME_MS),
+          EndTime: EndMs === undefined ? "" : plainTime(EndMs + CHINA_STANDARD_TIME_MS),
+        },
+      };
+    },
+
+    DescribeBackupRules(call: MockCall): MockAnswer {
+      const { InstanceId } = call.params as { InstanceId: string };
+      const instance = world.instances.get(InstanceId);
+      if (!instance) return notFound(InstanceId);
+      // The example's answer for what the world does not model (long-term retention, quotas).
+      const example = exampleAnswer("DescribeBackupRules");
+      return { response: { ...example, ...instance.BackupRule } };
+    },
+
+    SetBackupRules(call: MockCall): MockAnswer {
+      const params = call.params as { InstanceId: string; BackupMethod?: number; BackupTime?: number; BackupRetentionPeriod?: number; ActiveWeekdays?: string; BackupFrequency?: number };
+      const instance = world.instances.get(params.InstanceId);
+      if (!instance) return notFound(params.InstanceId);
+      const rule = instance.BackupRule;
+      if (params.BackupMethod !== undefined) rule.BackupMethod = params.BackupMethod;
+      if (params.BackupTime !== undefined) rule.BackupTime = params.BackupTime;
+      if (params.BackupRetentionPeriod !== undefined) rule.BackupSaveTime = params.BackupRetentionPeriod;
+      if (params.ActiveWeekdays !== undefined) rule.ActiveWeekdays = params.ActiveWeekdays;
+      if (params.BackupFrequency !== undefined) rule.BackupFrequency = params.BackupFrequency;
+      return { response: {} };
+    },
+  };
+}
+
+/** The `Response` of the spec's first example of `action`, without its RequestId. */
+function exampleAnswer(action: string): Record<string, unknown> {
+  const response = (mongodbMock.actions[action]?.examples[0]?.response as { Response?: Record<string, unknown> } | undefined)?.Response ?? {};
+  const { RequestId: _, ...rest } = response;
+  return rest;
+}
+
+/**
+ * An instance as DescribeDBInstances lists it: the spec example's instance (every member Tencent
+ * answers) with the world's identity, kind, region and replica sets or shards.
+ */
+function instanceDetail(instance: Instance) {
+  const template = (exampleAnswer("DescribeDBInstances")["InstanceDetails"] as Record<string, unknown>[])[0]!;
+  const replicaSet = (template["ReplicaSets"] as Record<string, unknown>[])[0]!;
+  return {
+    ...template,
+    InstanceId: instance.InstanceId,
+    RealInstanceId: instance.InstanceId,
+    InstanceName: instance.InstanceId,
+    ClusterType: instance.ClusterType === "sharded" ? 1 : 0,
+    Region: instance.Region,
+    Zone: `${instance.Region}-2`,
+    ReplicationSetNum: instance.ReplicaSetIds.length,
+    ReplicaSets: instance.ReplicaSetIds.map((id) => ({ ...replicaSet, ReplicaSetId: id, ReplicaSetName: id, RealReplicaSetId: id })),
   };
 }
 
@@ -100,7 +189,8 @@ function backupInfo(instance: Instance, backup: BackupSeed) {
     BackupRegion: "",
     StartTime: backup.StartTime,
     EndTime: backup.EndTime,
-    DeleteTime: plainTime(Date.parse(`${backup.EndTime.replace(" ", "T")}Z`) + BACKUP_RETENTION_MS),
+    // An on-demand backup still in progress has no end yet, so no deletion time either.
+    DeleteTime: backup.EndTime === "" ? "" : plainTime(Date.parse(`${backup.EndTime.replace(" ", "T")}Z`) + BACKUP_RETENTION_MS),
     RestoreTime: backup.EndTime,
     Status: backup.Status ?? 2,
   };
@@ -124,11 +214,6 @@ function downloadTaskView(world: MongodbWorld, instance: Instance, task: Downloa
     Region: instance.Region,
     Bucket: BUCKET,
   };
-}
-
-/** "YYYY-MM-DD HH:mm:ss" of a UTC instant (shift it first for another zone). */
-function plainTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** A stable record ID per backup (FNV-1a of its instance and name), as Tencent numbers its records. */
