@@ -20,7 +20,7 @@ and a manifest.json written last. A rerun skips what the manifest verifies and r
 
 What to back up:
   --instance [REGION/]ID   an instance (repeatable); REGION defaults to the first --region or ap-guangzhou
-  --region REGION          every instance in the region (repeatable; needs DescribeDBInstances)
+  --region REGION          every instance in the region (repeatable; DescribeDBInstances)
   --backup NAME            that backup instead of the newest successful one
   --on-demand              a fresh backup, created and waited for
 

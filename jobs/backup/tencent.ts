@@ -2,22 +2,16 @@
  * What the backup job asks of Tencent Cloud, behind one small interface (`BackupApi`), so the job's
  * logic (job.ts) does not depend on which actions the client has.
  *
- * `createTencentBackupApi()` implements it with the actions the generated client has today:
- * DescribeDBBackups (the backups), CreateBackupDownloadTask, DescribeBackupDownloadTask and its
- * waiter (the files and fresh URLs). What it cannot do yet, and what will replace it:
- *
- * - `listInstances(regions)` returns the instances the caller named (`instances`), in the regions
- *   asked for; with none named it fails with `NotAvailableError`. The DescribeDBInstances version
- *   lists every instance of the account in each region, page by page, and keeps the named ones only
- *   as a filter.
- * - `listShards(instance)` answers `undefined` (not known before the tasks are made), and
- *   `createDownloadTasks` then finds the shards as the one-instance job does: it asks for
- *   `<instance>_0`, `_1`, … one task at a time until one is refused as not a shard of the instance
- *   (InvalidParameterValue). The DescribeDBInstances version reads the replica sets / shards from the
- *   instance's `ReplicaSets` and creates all tasks in one call.
- * - `createOnDemandBackup(instance)` fails with `NotAvailableError`; the version on
- *   CreateBackupDBInstance starts a backup, waits for it with DescribeAsyncRequestInfo, and answers
- *   the new backup as `newestBackup` does.
+ * `createTencentBackupApi()` implements it with the generated mongodb client:
+ * - `listInstances(regions)`: every instance of the account in each region (DescribeDBInstances,
+ *   page by page), or the instances the caller named (`instances`), kept to the regions asked for;
+ * - `listShards(instance)`: the replica sets / shards DescribeDBInstances lists in `ReplicaSets`,
+ *   so the download tasks are created in one call (no probing of `<instance>_0`, `_1`, …);
+ * - `newestBackup` / `namedBackup`: DescribeDBBackups (only the last seven days are listed);
+ * - `createOnDemandBackup(instance)`: CreateBackupDBInstance with a remark naming this run, the
+ *   waiter over DescribeAsyncRequestInfo, then the backup that carries the remark;
+ * - `createDownloadTasks` / `refreshUrl`: CreateBackupDownloadTask, DescribeBackupDownloadTask and
+ *   its waiter (the files and fresh URLs).
  */
 import {
   BackupInfoStatus,
@@ -84,8 +78,13 @@ export interface TencentBackupApiOptions {
   readonly client: Omit<MongodbClientOptions, "region">;
   /** Longest wait for the download tasks, in ms. Default 30 minutes. */
   readonly waitTimeoutMs?: number;
-  /** Tencent's sharded clusters have at most this many shards. Default 64. */
+  /** Tencent's sharded clusters have at most this many shards (only when shards are not listed). Default 64. */
   readonly maxShards?: number;
+  /**
+   * CreateBackupDBInstance's BackupMethod for `--on-demand`: 1 physical (default: the General and the
+   * Cloud Disk editions both support it, unless storage encryption is on), 0 logical, 3 snapshot.
+   */
+  readonly onDemandBackupMethod?: 0 | 1 | 3;
 }
 
 export function createTencentBackupApi(options: TencentBackupApiOptions): BackupApi {
@@ -109,17 +108,26 @@ export function createTencentBackupApi(options: TencentBackupApiOptions): Backup
   });
 
   return {
-    async listInstances(regions) {
-      if (options.instances.length === 0) {
-        throw new NotAvailableError(
-          `listing the instances of ${regions.join(", ") || "a region"} needs DescribeDBInstances, which this client does not have yet; name the instances with --instance`,
-        );
+    async listInstances(regions, signal) {
+      if (options.instances.length > 0) {
+        return regions.length === 0 ? [...options.instances] : options.instances.filter((i) => regions.includes(i.region));
       }
-      return regions.length === 0 ? [...options.instances] : options.instances.filter((i) => regions.includes(i.region));
+      if (regions.length === 0) throw new NotAvailableError("name the instances with --instance, or the regions to list them from with --region");
+      const found: InstanceRef[] = [];
+      for (const region of regions) {
+        for await (const instance of clientOf(region).paginateDescribeDBInstances({}, { signal })) found.push({ region, instanceId: instance.InstanceId });
+      }
+      return found;
     },
 
-    async listShards() {
-      return undefined;
+    async listShards(instance, signal) {
+      for await (const listed of clientOf(instance.region).paginateDescribeDBInstances({ InstanceIds: [instance.instanceId] }, { signal })) {
+        if (listed.InstanceId !== instance.instanceId) continue;
+        const ids = (listed.ReplicaSets ?? []).map((set) => set.ReplicaSetId);
+        // An instance listed without its replica sets (an old answer shape): fall back to asking shard by shard.
+        return ids.length > 0 ? ids : undefined;
+      }
+      throw new BackupNotFoundError(`no instance ${instance.instanceId} in ${instance.region} (DescribeDBInstances does not list it)`);
     },
 
     async newestBackup(instance, signal) {
@@ -139,10 +147,19 @@ export function createTencentBackupApi(options: TencentBackupApiOptions): Backup
       return chosen(named, "as named");
     },
 
-    async createOnDemandBackup(instance) {
-      throw new NotAvailableError(
-        `an on-demand backup of ${instance.instanceId} needs CreateBackupDBInstance and DescribeAsyncRequestInfo, which this client does not have yet; use the newest backup or --backup NAME`,
+    async createOnDemandBackup(instance, signal) {
+      const client = clientOf(instance.region);
+      // The remark names this run, so the backup it made is found again among the instance's backups.
+      const remark = `tcgen-backup ${new Date().toISOString()}`;
+      const { AsyncRequestId } = await client.createBackupDBInstance(
+        { InstanceId: instance.instanceId, BackupMethod: options.onDemandBackupMethod ?? 1, BackupRemark: remark },
+        { signal },
       );
+      await client.waitForAsyncRequests({ AsyncRequestIds: [AsyncRequestId] }, { signal, timeoutMs: options.waitTimeoutMs ?? 30 * 60_000 });
+      const backups = await backupsOf(instance, signal);
+      const made = backups.find((b) => b.BackupDesc === remark && b.Status === BackupInfoStatus.Succeeded);
+      if (!made) throw new BackupNotFoundError(`the on-demand backup of ${instance.instanceId} (request ${AsyncRequestId}) finished but DescribeDBBackups does not list it as successful`);
+      return chosen(made, "on demand");
     },
 
     async createDownloadTasks(instance, backup, shards, signal) {

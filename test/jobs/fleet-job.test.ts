@@ -100,15 +100,32 @@ describe("tcgen-backup", () => {
       expect(run.code, args.join(" ")).toBe(2);
       expect(run.stderr).toContain(message);
     }
-    // Choices the client cannot make yet are usage errors too, said so.
-    const region = await against(mock, dir, "--region", "ap-guangzhou").done;
-    expect(region.code).toBe(2);
-    expect(region.stderr).toContain("needs DescribeDBInstances");
-    const onDemand = await against(mock, dir, "--instance", "cmgo-p8vnipr5", "--on-demand").done;
-    expect(onDemand.code).toBe(2);
-    expect(onDemand.stderr).toContain("needs CreateBackupDBInstance and DescribeAsyncRequestInfo");
     expect(mock.requests.filter((r) => r.action === "CreateBackupDownloadTask")).toHaveLength(0);
     expect(await filesIn(dir)).toEqual([]);
+  });
+
+  it("--region backs up every instance DescribeDBInstances lists, its shards read from the listing (no probing)", async () => {
+    const mock = await emulator();
+    const dir = await out("region");
+    const run = await against(mock, dir, "--region", "ap-guangzhou", "--json").done;
+    expect(run.code, run.stderr).toBe(0);
+    const instances = [...mock.world.instances.keys()];
+    expect(instances.length).toBeGreaterThan(1);
+    // One task request per instance, every one accepted: the shards came from DescribeDBInstances.
+    const tasks = mock.requests.filter((r) => r.action === "CreateBackupDownloadTask");
+    expect(tasks).toHaveLength(instances.length);
+    expect(mock.requests.some((r) => r.action === "DescribeDBInstances")).toBe(true);
+    for (const id of instances) expect((await filesIn(path.join(dir, id))).some((f) => f.endsWith("manifest.json") || f.includes("manifest"))).toBe(true);
+  });
+
+  it("--on-demand creates a backup (CreateBackupDBInstance), waits for it and downloads it", async () => {
+    const mock = await emulator({ world: { backupMs: 300 } });
+    const dir = await out("on-demand");
+    const run = await against(mock, dir, "--instance", "cmgo-p8vnipr5", "--on-demand", "--json").done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(mock.requests.filter((r) => r.action === "CreateBackupDBInstance")).toHaveLength(1);
+    expect(mock.requests.some((r) => r.action === "DescribeAsyncRequestInfo")).toBe(true);
+    expect(run.stdout).toContain("on demand");
   });
 
   it("two instances, 4 files in parallel, --json events that parse; a rerun fetches 0 bytes and creates no task", async () => {
