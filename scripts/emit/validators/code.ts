@@ -103,11 +103,22 @@ export function identifierPart(hint: string): string {
     .join("");
 }
 
-/** Local variable names of one function, derived from what they hold and never shadowing `taken`. */
+/**
+ * Local variable names of one function, derived from what they hold and never shadowing the module's
+ * names nor the parameters. The module's names are read where they are, not copied: a module has one
+ * name or more per schema and one `Locals` per function, so a copy would make the work quadratic.
+ */
 export class Locals {
-  private readonly taken: Set<string>;
-  constructor(taken: Iterable<string>) {
-    this.taken = new Set(taken);
+  private readonly own: Set<string>;
+  constructor(
+    private readonly moduleNames: ReadonlySet<string>,
+    parameters: Iterable<string>,
+  ) {
+    this.own = new Set(parameters);
+  }
+
+  private taken(name: string): boolean {
+    return this.own.has(name) || this.moduleNames.has(name);
   }
 
   name(hint: string): string {
@@ -120,14 +131,14 @@ export class Locals {
     if (/^[0-9]/.test(base)) base = `_${base}`;
     if (LOCAL_RESERVED.has(base)) base = `${base}Value`;
     let name = base;
-    for (let n = 2; this.taken.has(name); n++) name = `${base}${n}`;
-    this.taken.add(name);
+    for (let n = 2; this.taken(name); n++) name = `${base}${n}`;
+    this.own.add(name);
     return name;
   }
 
   /** A loop index: `i`, then `j`, `k` for nested loops. */
   index(): string {
-    return this.name(["i", "j", "k"].find((n) => !this.taken.has(n)) ?? "i");
+    return this.name(["i", "j", "k"].find((n) => !this.taken(n)) ?? "i");
   }
 }
 

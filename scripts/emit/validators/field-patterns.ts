@@ -17,7 +17,7 @@ export function fieldPatternsCheck(w: Writer, schema: Json, hint: string): strin
   const existing = w.ruleChecks.get(schema);
   if (existing) return existing;
   const name = w.claim(`check${identifierPart(hint)}FieldPatterns`);
-  const locals = new Locals([...w.names, ...PARAMETERS]);
+  const locals = new Locals(w.names, PARAMETERS);
   const context: Context = { mode: "as written", locals, hint };
   const stmts: Stmt[] = [];
   for (const rule of parseFieldPatterns(w.root, schema).rules) {

@@ -51,7 +51,7 @@ export function buildValidators(model: ServiceModel, specValue: unknown): Valida
   const schemas = (root["components"] as Json)["schemas"] as Json;
   const module = new ModuleWriter(root, schemas);
 
-  const openNeeded = module.openVariantsFor(model.actions.map((a) => a.responseSchema));
+  const openNeeded = new Set(module.openVariantsFor(model.actions.map((a) => a.responseSchema)));
   for (const name of Object.keys(schemas)) module.addCheck(name, "as written");
   for (const name of openNeeded) module.addCheck(name, "open");
 
@@ -68,7 +68,7 @@ export function buildValidators(model: ServiceModel, specValue: unknown): Valida
     requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
-      validator: openNeeded.includes(a.responseSchema)
+      validator: openNeeded.has(a.responseSchema)
         ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`
         : validatorName(a.responseSchema),
     })),
@@ -113,9 +113,10 @@ class ModuleWriter implements Writer {
    * those written out where they are used (see `call`).
    */
   openVariantsFor(roots: readonly string[]): string[] {
+    const rootSet = new Set(roots);
     const reached = new Set(roots.flatMap((name) => [name, ...this.reachable(name)]));
     return Object.keys(this.schemas).filter(
-      (name) => reached.has(name) && this.closed.has(name) && (roots.includes(name) || !this.inlined(name)),
+      (name) => reached.has(name) && this.closed.has(name) && (rootSet.has(name) || !this.inlined(name)),
     );
   }
 
@@ -131,7 +132,7 @@ class ModuleWriter implements Writer {
   }
 
   addCheck(name: string, mode: Mode): void {
-    const context: Context = { mode, locals: new Locals([...this.names, ...PARAMETERS]), hint: name };
+    const context: Context = { mode, locals: new Locals(this.names, PARAMETERS), hint: name };
     const stmts: Stmt[] = [];
     if (this.recursive.has(name)) {
       this.helpers.add("MAX_DEPTH").add("reportTooDeep");
