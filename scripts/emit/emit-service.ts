@@ -31,8 +31,19 @@ export async function emitService(
   }
   const out = new Map<string, string>();
   for (const [name, text] of files) {
-    out.set(`${model.service}/${name}`, await format(text, `${model.service}/${name}`));
+    const file = `${model.service}/${name}`;
+    out.set(file, LAID_OUT.has(name) ? endWithOneNewline(text) : await format(text, file));
   }
   return out;
+}
+
+/** The files whose emitters lay out their code themselves (scripts/emit/layout.ts). */
+const LAID_OUT: ReadonlySet<string> = new Set(["validators.ts"]);
+
+/** A template's last `{{#each}}` leaves a blank line at the end. */
+function endWithOneNewline(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "\n") end--;
+  return `${text.slice(0, end)}\n`;
 }
 

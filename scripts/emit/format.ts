@@ -24,6 +24,7 @@ const formatted = new Map<string, string>();
 const FORMATTED_ENTRIES = 64;
 
 export async function format(text: string, name: string): Promise<string> {
+  if (process.env.TCGEN_RAW) return text;
   const known = formatted.get(text);
   if (known !== undefined) return known;
   try {

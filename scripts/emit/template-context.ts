@@ -20,7 +20,7 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
     internalImport: internalImportOf(options.runtimeImport),
     mockImport: mockImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
-    validators: buildValidators(model, root),
+    validators: buildValidators(model, root, internalImportOf(options.runtimeImport)),
     int64: buildInt64Plans(model, root),
   };
 }

@@ -3,7 +3,7 @@
  */
 import { isObject, type Json } from "../../lib/utils.js";
 import { numberLiteral } from "../spec-text.js";
-import { plural, render, type Place, type Stmt } from "./code.js";
+import { plural, type Place, type Stmt } from "./code.js";
 import { hasChecks, pureRef } from "./schema-facts.js";
 import type { Context, Writer } from "./writer.js";
 
@@ -23,7 +23,7 @@ export function arrayChecks(w: Writer, schema: Json, value: string, place: Place
     const body: Stmt[] = ref
       ? w.call(ref, `${value}[${index}]`, place.index(index), context, "depth + 1")
       : w.localChecks(items, `${value}[${index}]`, "item", place.index(index), { ...context, hint: `${context.hint}Item` });
-    stmts.push(`for (let ${index} = 0; ${index} < ${value}.length; ${index}++) {\n${render(body)}\n}`);
+    stmts.push({ loop: `for (let ${index} = 0; ${index} < ${value}.length; ${index}++)`, body });
   }
   return stmts;
 }

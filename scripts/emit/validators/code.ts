@@ -1,8 +1,10 @@
 /**
  * The small pieces scripts/emit/validators/ writes code with: statements, places in the validated value,
- * local names. Pure text; Prettier lays the result out. Spec text goes through scripts/emit/spec-text.ts.
+ * local names. Pure text, laid out as Prettier would by scripts/emit/layout.ts. Spec text goes through
+ * scripts/emit/spec-text.ts.
  */
 import { joinPointer } from "../../lib/utils.js";
+import { statement } from "../layout.js";
 import { RESERVED_WORDS, stringLiteral } from "../spec-text.js";
 
 /**
@@ -15,24 +17,31 @@ export const RUNTIME_NAMES = [
   "reportUnknownMember", "runCheck", "toStandardResult",
 ];
 
-/** A statement: a line of code, or an `if` whose `else` holding a single `if` is written `else if`. */
-export type Stmt = string | { if: string; then: Stmt[]; else?: Stmt[] };
+/**
+ * A statement: a line of code, an `if` whose `else` holding a single `if` is written `else if`, or a
+ * loop (`loop` is its head, `for (…)`).
+ */
+export type Stmt = string | { if: string; then: Stmt[]; else?: Stmt[] } | { loop: string; body: Stmt[] };
 
-export function render(stmts: readonly Stmt[]): string {
-  return stmts.map(renderStmt).join("\n");
+/** The statements, each line indented by `indentation` columns and laid out as Prettier would (layout.ts). */
+export function render(stmts: readonly Stmt[], indentation = 2): string {
+  return stmts.map((stmt) => renderStmt(stmt, indentation)).join("\n");
 }
 
-function renderStmt(stmt: Stmt): string {
-  if (typeof stmt === "string") return stmt;
-  let text = `if (${stmt.if}) {\n${render(stmt.then)}\n}`;
+function renderStmt(stmt: Stmt, indentation: number): string {
+  const pad = " ".repeat(indentation);
+  if (typeof stmt === "string") return stmt.split("\n").map((text) => pad + statement(text, indentation)).join("\n");
+  const inner = indentation + 2;
+  if ("loop" in stmt) return `${pad}${statement(`${stmt.loop} {`, indentation)}\n${render(stmt.body, inner)}\n${pad}}`;
+  let text = `${pad}${statement(`if (${stmt.if}) {`, indentation)}\n${render(stmt.then, inner)}\n${pad}}`;
   let rest = stmt.else;
   while (rest !== undefined && rest.length > 0) {
     const only = rest.length === 1 ? rest[0] : undefined;
-    if (only !== undefined && typeof only !== "string") {
-      text += ` else if (${only.if}) {\n${render(only.then)}\n}`;
+    if (only !== undefined && typeof only !== "string" && "if" in only) {
+      text += `${statement(`} else if (${only.if}) {`, indentation).slice(1)}\n${render(only.then, inner)}\n${pad}}`;
       rest = only.else;
     } else {
-      text += ` else {\n${render(rest)}\n}`;
+      text += ` else {\n${render(rest, inner)}\n${pad}}`;
       rest = undefined;
     }
   }

@@ -4,6 +4,7 @@
 import type { Json } from "../../lib/utils.js";
 import { parseFieldPatterns } from "../../model/field-patterns.js";
 import { FIELD_PATTERNS } from "../../spec/keywords.js";
+import { parameterList } from "../layout.js";
 import { commentText, memberAccess, stringLiteral } from "../spec-text.js";
 import { identifierPart, Locals, Place, render, type Stmt } from "./code.js";
 import { PARAMETERS, type Context, type Writer } from "./writer.js";
@@ -28,19 +29,19 @@ export function fieldPatternsCheck(w: Writer, schema: Json, hint: string): strin
     const pattern = locals.name("pattern");
     const source = rule.pattern.map((part) => (typeof part === "string" ? stringLiteral(part) : `escapeRegExp(String(${members.get(part.member)}))`));
     // A member that is missing or neither a string nor a number: its own checks say so; the rule cannot apply.
-    const usable = [...members.values()].map((local) => `(typeof ${local} === "string" || typeof ${local} === "number")`);
+    const usable = [...members.values()].map((local) => `typeof ${local} === "string" || typeof ${local} === "number"`);
     const reach = fieldReach(w, rule.field, "value", Place.here, locals, (text, place) => [
       { if: `typeof ${text} === "string" && !${pattern}.test(${text})`, then: [w.report(context, place, FIELD_PATTERNS, rule.message)] },
     ]);
     stmts.push(`// ${commentText(`${rule.field.join("/")}: ${rule.message}`, "line")}`);
     for (const [member, local] of members) stmts.push(`const ${local} = ${memberAccess("value", member)};`);
-    stmts.push({ if: usable.join(" && ") || "true", then: [`const ${pattern} = new RegExp(${source.join(" + ")}, "u");`, ...reach] });
+    stmts.push({ if: (usable.length === 1 ? usable[0]! : usable.map((condition) => `(${condition})`).join(" && ")) || "true", then: [`const ${pattern} = new RegExp(${source.join(" + ")}, "u");`, ...reach] });
   }
   w.helpers.add("escapeRegExp");
   w.pendingRuleChecks.push({
     functionName: name,
     comment: commentText(`The \`${FIELD_PATTERNS}\` rules of \`${hint}\`, for a value already known to be an object.`, "doc"),
-    parameters: "value: Record<string, unknown>, report: ValidationReport",
+    signature: parameterList(`function ${name}`, ["value: Record<string, unknown>", "report: ValidationReport"], ": void {"),
     body: render(stmts),
   });
   w.ruleChecks.set(schema, name);
@@ -55,7 +56,7 @@ export function fieldReach(w: Writer, field: readonly string[], value: string, p
     const i = locals.index();
     const item = locals.name("item");
     const body = [`const ${item}: unknown = ${value}[${i}];`, ...fieldReach(w, rest, item, place.index(i), locals, visit)];
-    return [{ if: `Array.isArray(${value})`, then: [`for (let ${i} = 0; ${i} < ${value}.length; ${i}++) {\n${render(body)}\n}`] }];
+    return [{ if: `Array.isArray(${value})`, then: [{ loop: `for (let ${i} = 0; ${i} < ${value}.length; ${i}++)`, body }] }];
   }
   const member = locals.name(segment);
   const inner: Stmt[] = [`const ${member} = ${memberAccess(value, segment)};`, ...fieldReach(w, rest, member, place.member(segment), locals, visit)];

@@ -14,7 +14,7 @@
 import { type Json } from "../../lib/utils.js";
 import { INT64 } from "../../spec/keywords.js";
 import { numberLiteral } from "../spec-text.js";
-import type { Stmt } from "./code.js";
+import { negate, type Stmt } from "./code.js";
 
 
 /**
@@ -34,6 +34,6 @@ export function int64Checks(schema: Json, value: string, helpers: Set<string>, r
   }
   const typeIssue = report("type", `must be an integer as a decimal string (${INT64})${nullable ? " or null" : ""}`);
   const valid = nullable ? `${value} === null || ${decimal}` : decimal;
-  if (bounds.length === 0) return [{ if: `!(${valid})`, then: [typeIssue] }];
-  return [{ if: `!(${valid})`, then: [typeIssue], else: nullable ? [{ if: `${value} !== null`, then: bounds }] : bounds }];
+  if (bounds.length === 0) return [{ if: negate(valid), then: [typeIssue] }];
+  return [{ if: negate(valid), then: [typeIssue], else: nullable ? [{ if: `${value} !== null`, then: bounds }] : bounds }];
 }

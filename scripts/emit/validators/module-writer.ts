@@ -20,6 +20,7 @@ import { type Json } from "../../lib/utils.js";
 import type { ServiceModel } from "../../model/service-model.js";
 import { standardSchemaName, validatorName } from "../../model/names.js";
 import { INT64 } from "../../spec/keywords.js";
+import { fitsLine, nameList, objectAssignment, parameterList, simpleAssignment, statement } from "../layout.js";
 import { commentText, regexLiteral, stringLiteral } from "../spec-text.js";
 import { anyTypeChecks } from "./any-type.js";
 import { arrayChecks } from "./arrays.js";
@@ -33,20 +34,29 @@ import { PARAMETERS, type CheckFunctionModel, type Context, type Mode, type Writ
 
 
 export interface ValidatorsModel {
-  /** What the file imports from the runtime, sorted. */
-  readonly imports: readonly { name: string; typeOnly: boolean }[];
-  readonly schemas: readonly { name: string; validator: string; standardSchema: string; check: string; description: string | undefined; closed: boolean }[];
+  /** The import of the runtime helpers the file uses, laid out. */
+  readonly imports: string;
+  /** Per schema, its `validate<Schema>` and Standard Schema object, laid out (scripts/emit/layout.ts). */
+  readonly schemas: readonly {
+    name: string;
+    description: string | undefined;
+    closed: boolean;
+    signature: string;
+    body: string;
+    standardSchema: { opening: string; member: string; closing: string };
+  }[];
   readonly requestValidators: readonly { action: string; validator: string }[];
-  readonly responseValidators: readonly { action: string; validator: string }[];
+  /** `export const validate<Action>Answer = …;`, laid out. */
+  readonly responseValidators: readonly { action: string; declaration: string }[];
   /** Module constants: the regular expressions of `pattern`s (comment escaped for a doc comment). */
   readonly constants: readonly { name: string; comment: string; declaration: string }[];
   readonly checks: readonly CheckFunctionModel[];
 }
 
 const TYPE_NAMES = new Set(["ValidationReport", "StandardSchemaV1", "ValidationResult"]);
-const CHECK_PARAMETERS = "value: unknown, report: ValidationReport, depth: number";
+const CHECK_PARAMETERS = ["value: unknown", "report: ValidationReport", "depth: number"];
 
-export function buildValidators(model: ServiceModel, specValue: unknown): ValidatorsModel {
+export function buildValidators(model: ServiceModel, specValue: unknown, internalImport: string): ValidatorsModel {
   const root = specValue as Json;
   const schemas = (root["components"] as Json)["schemas"] as Json;
   const module = new ModuleWriter(root, schemas);
@@ -55,26 +65,45 @@ export function buildValidators(model: ServiceModel, specValue: unknown): Valida
   for (const name of Object.keys(schemas)) module.addCheck(name, "as written");
   for (const name of openNeeded) module.addCheck(name, "open");
 
+  const importedNames = [...module.helpers].sort().map((name) => (TYPE_NAMES.has(name) ? `type ${name}` : name));
   return {
-    imports: [...module.helpers].sort().map((name) => ({ name, typeOnly: TYPE_NAMES.has(name) })),
+    imports: nameList("import", importedNames, ` from ${stringLiteral(internalImport)};`),
     schemas: Object.entries(schemas).map(([name, schema]) => ({
       name,
-      validator: validatorName(name),
-      standardSchema: standardSchemaName(name),
-      check: module.checkName(name, "as written"),
       description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
       closed: (schema as Json)["additionalProperties"] === false,
+      signature: parameterList(`export function ${validatorName(name)}`, ["value: unknown"], `: ValidationResult<${name}> {`),
+      body: `  ${statement(`return runCheck<${name}>(${module.checkName(name, "as written")}, value);`, 2)}`,
+      standardSchema: standardSchemaObject(name),
     })),
     requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
-      validator: openNeeded.has(a.responseSchema)
-        ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`
-        : validatorName(a.responseSchema),
+      declaration: openNeeded.has(a.responseSchema)
+        ? arrowConstant(`export const validate${a.action}Answer`, "(value: unknown)", `runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`)
+        : simpleAssignment(`export const validate${a.action}Answer`, validatorName(a.responseSchema)),
     })),
     constants: module.constants,
     checks: module.checks,
   };
+}
+
+/** `export const <Schema>Schema: StandardSchemaV1<Schema> = { "~standard": { … } };`, laid out. */
+function standardSchemaObject(name: string): { opening: string; member: string; closing: string } {
+  const { opening, indent } = objectAssignment(`export const ${standardSchemaName(name)}: StandardSchemaV1<${name}>`);
+  const validate = `validate: (value) => toStandardResult(${validatorName(name)}(value))`;
+  const flat = `${indent}  "~standard": { version: 1, vendor: "tcgen", ${validate} },`;
+  const member = fitsLine(flat, 0)
+    ? flat
+    : [`${indent}  "~standard": {`, `${indent}    version: 1,`, `${indent}    vendor: "tcgen",`, `${indent}    ${validate},`, `${indent}  },`].join("\n");
+  return { opening, member, closing: `${indent}};` };
+}
+
+/** `left = (parameters) => body;`: broken after `=>` when too long, then the body's own layout. */
+function arrowConstant(left: string, parameters: string, body: string): string {
+  const flat = `${left} = ${parameters} => ${body};`;
+  if (fitsLine(flat, 0)) return flat;
+  return `${left} = ${parameters} =>\n  ${statement(`${body};`, 2)}`;
 }
 
 
@@ -146,7 +175,7 @@ class ModuleWriter implements Writer {
         mode === "open" ? `\`${name}\` for answers: \`additionalProperties: false\` ignored, unknown members allowed.` : `\`${name}\` as the spec writes it.`,
         "doc",
       ),
-      parameters: CHECK_PARAMETERS,
+      signature: parameterList(`function ${this.checkName(name, mode)}`, CHECK_PARAMETERS, ": void {"),
       body: render(stmts),
     });
     // The functions of its x-tc-field-patterns rules follow it.
@@ -267,7 +296,7 @@ class ModuleWriter implements Writer {
     if (existing) return existing;
     const name = this.claim(`${constantName(hint)}_PATTERN`);
     this.regexConstants.set(pattern, name);
-    this.constants.push({ name, comment: commentText(`\`pattern\` of ${hint}.`, "doc"), declaration: `const ${name} = ${regexLiteral(pattern)};` });
+    this.constants.push({ name, comment: commentText(`\`pattern\` of ${hint}.`, "doc"), declaration: simpleAssignment(`const ${name}`, regexLiteral(pattern)) });
     return name;
   }
 

@@ -4,7 +4,7 @@
 import { isObject, type Json } from "../../lib/utils.js";
 import { FIELD_PATTERNS } from "../../spec/keywords.js";
 import { memberAccess, stringLiteral } from "../spec-text.js";
-import { render, type Place, type Stmt } from "./code.js";
+import type { Place, Stmt } from "./code.js";
 import { fieldPatternsCheck } from "./field-patterns.js";
 import { hasChecks, pureRef } from "./schema-facts.js";
 import type { Context, Writer } from "./writer.js";
@@ -52,7 +52,7 @@ export function objectChecks(w: Writer, schema: Json, value: string, place: Plac
     // for...in with Object.hasOwn last: twice as fast as Object.keys, and only own members count
     // (what JSON.stringify sends).
     const own = `Object.hasOwn(${value}, ${key})`;
-    stmts.push(`for (const ${key} in ${value}) {\n${render([{ if: declared === "" ? own : `${declared} && ${own}`, then: body }])}\n}`);
+    stmts.push({ loop: `for (const ${key} in ${value})`, body: [{ if: declared === "" ? own : `${declared} && ${own}`, then: body }] });
   }
 
   if (schema[FIELD_PATTERNS] !== undefined) {

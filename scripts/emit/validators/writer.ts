@@ -10,7 +10,8 @@ export interface CheckFunctionModel {
   readonly functionName: string;
   /** The doc comment's text, escaped for it. */
   readonly comment: string;
-  readonly parameters: string;
+  /** `function name(parameters): void {`, laid out. */
+  readonly signature: string;
   readonly body: string;
 }
 
