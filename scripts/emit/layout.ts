@@ -196,6 +196,72 @@ export function objectAssignment(left: string, indentation = 0): { opening: stri
   return { opening: `${left} =\n${pad}  {`, indent: `${pad}  ` };
 }
 
+/**
+ * `left = right;` of a type alias: broken after `=` when too long, a union then with one member per
+ * line, each after `|`.
+ */
+export function typeAlias(text: string, indentation = 0): string {
+  if (fitsLine(text, indentation)) return text;
+  const match = /^(.*?) = (.*);$/s.exec(text);
+  if (match === null) return text;
+  const pad = " ".repeat(indentation + 2);
+  const members = topLevelUnion(match[2]!);
+  if (members.length < 2) return `${match[1]} =\n${pad}${match[2]};`;
+  return `${match[1]} =\n${members.map((member) => `${pad}| ${member}`).join("\n")};`;
+}
+
+/** The members of a union type written on one line, split at its top-level ` | `; one member when it is no union. */
+export function topLevelUnion(type: string): string[] {
+  const members: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < type.length && type[i] !== c; i++) if (type[i] === "\\") i++;
+    } else if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
+    else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
+    else if (depth === 0 && type.startsWith(" | ", i)) {
+      members.push(type.slice(start, i));
+      start = i + 3;
+      i += 2;
+    }
+  }
+  members.push(type.slice(start));
+  return members;
+}
+
+/** A doc comment of `text` (already escaped for one, see spec-text.ts) at column `indentation`. */
+export function docComment(text: string, indentation: number): string {
+  const pad = " ".repeat(indentation);
+  const lines = text.trim().split("\n");
+  return `${pad}/**\n${lines.map((line) => (line.trim() === "" ? `${pad} *` : `${pad} * ${line.trimEnd()}`)).join("\n")}\n${pad} */`;
+}
+
+/**
+ * `left = | A | B | tail;`, a type alias of a union whose members (but `tail`) each have a doc
+ * comment, as Prettier writes it: the first member's comment belongs to the whole union, so when
+ * no other member has one the union stays on one line if it fits.
+ */
+export function documentedUnion(left: string, members: readonly { type: string; doc: string }[], tail?: string): string {
+  const types = [...members.map((member) => member.type), ...(tail === undefined ? [] : [tail])];
+  if (types.length === 0) return `${left} = never;`;
+  if (members.length === 0) return typeAlias(`${left} = ${types.join(" | ")};`);
+  const first = docComment(members[0]!.doc, 2);
+  if (types.length === 1) return `${left} =\n${first}\n  ${types[0]};`;
+  const oneLine = `  ${types.join(" | ")};`;
+  if (members.length === 1 && fitsLine(oneLine, 0)) return `${left} =\n${first}\n${oneLine}`;
+  const lines = types.map((type, i) => `${i > 0 && i < members.length ? `${docComment(members[i]!.doc, 2)}\n` : ""}  | ${type}`);
+  return `${left} =\n${first}\n${lines.join("\n")};`;
+}
+
+/** `key: value,` of an object literal whose value is a string: the value on the next line when too long. */
+export function stringEntry(key: string, value: string, indentation: number): string {
+  const pad = " ".repeat(indentation);
+  const flat = `${key}: ${value},`;
+  return fitsLine(flat, indentation) ? `${pad}${flat}` : `${pad}${key}:\n${pad}  ${value},`;
+}
+
 /** `left = right;` where `right` is a name or a member access: broken after `=` when too long. */
 export function simpleAssignment(left: string, right: string, indentation = 0): string {
   const flat = `${left} = ${right};`;

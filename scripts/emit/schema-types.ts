@@ -4,7 +4,7 @@
  */
 import openapiTS, { astToString } from "openapi-typescript";
 import { int64Type } from "./int64-type.js";
-import { fitsLine } from "./layout.js";
+import { fitsLine, topLevelUnion } from "./layout.js";
 
 /** The text of `schema.ts`, under `header`. */
 export async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {
@@ -44,25 +44,4 @@ function unionMember(lineText: string, depth: number): string {
   const oneLine = `${inner}${members.join(" | ")};`;
   if (fitsLine(oneLine, 0)) return `${match[1]}${match[2]}:\n${oneLine}`;
   return `${match[1]}${match[2]}:\n${members.map((member) => `${inner}| ${member}`).join("\n")};`;
-}
-
-/** The members of a union type written on one line, split at its top-level ` | `; one member when it is no union. */
-function topLevelUnion(type: string): string[] {
-  const members: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < type.length; i++) {
-    const c = type[i]!;
-    if (c === '"' || c === "'" || c === "`") {
-      for (i++; i < type.length && type[i] !== c; i++) if (type[i] === "\\") i++;
-    } else if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
-    else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
-    else if (depth === 0 && type.startsWith(" | ", i)) {
-      members.push(type.slice(start, i));
-      start = i + 3;
-      i += 2;
-    }
-  }
-  members.push(type.slice(start));
-  return members;
 }

@@ -6,6 +6,8 @@
 import { byCodePoint, type Json } from "../lib/utils.js";
 import { buildInt64Plans } from "../model/int64.js";
 import type { ServiceModel } from "../model/service-model.js";
+import { documentedUnion } from "./layout.js";
+import { commentText, identifier, stringLiteral } from "./spec-text.js";
 import { buildValidators } from "./validators/module-writer.js";
 
 export interface EmitOptions {
@@ -20,6 +22,10 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
     internalImport: internalImportOf(options.runtimeImport),
     mockImport: mockImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
+    commonErrorCodes: documentedUnion("export type CommonErrorCode", model.commonErrors.map(documentedCode)),
+    actionErrorCodes: Object.fromEntries(
+      model.actions.map((action) => [action.action, documentedUnion(`export type ${identifier(action.errorCodeType, "type")}`, action.errors.map(documentedCode), "CommonErrorCode")]),
+    ),
     validators: buildValidators(model, root, internalImportOf(options.runtimeImport)),
     int64: buildInt64Plans(model, root),
   };
@@ -43,6 +49,11 @@ export function mockImportOf(runtimeImport: string): string {
   if (runtimeImport.endsWith("runtime/index.js")) return `${runtimeImport.slice(0, -"runtime/index.js".length)}mock/index.js`;
   if (runtimeImport.endsWith("/runtime")) return `${runtimeImport.slice(0, -"runtime".length)}mock`;
   return "tcgen/mock";
+}
+
+/** An error code as a member of a union type, with its description as the member's doc comment. */
+function documentedCode(error: { code: string; description: string }): { type: string; doc: string } {
+  return { type: stringLiteral(error.code), doc: commentText(commentText(error.description, "doc"), "block") };
 }
 
 /** Each code once: an action's own wording first (actions in name order), then the common wording. */

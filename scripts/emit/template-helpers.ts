@@ -4,13 +4,14 @@
  */
 import Handlebars from "handlebars";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
+import { docComment, nameList, parameterList, stringEntry, typeAlias } from "./layout.js";
 import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /**
  * The helpers are the only way a template writes a value (test/spec-text.test.ts checks that every
  * `{{…}}` of templates/ calls one): each passes spec text through scripts/emit/spec-text.ts.
  */
-export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code"] as const;
+export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code", "strentry"] as const;
 
 /** Compiled templates by their sources: compiled once per process. */
 const compiled = new Map<string, ReturnType<typeof compileTemplates>>();
@@ -47,6 +48,8 @@ function compileTemplates(templates: Templates) {
     /** `{{member "object" name}}`: reading member `name` of `object` (code). */
     member: (object, name) => memberAccess(object as string, name as string),
     num: (value) => numberLiteral(value as number),
+    /** `{{strentry key text}}`: the member `key: "text",` of an object literal (2 spaces in), laid out. */
+    strentry: (key, value) => stringEntry(propertyKey(key as string), stringLiteral(value as string), 2),
     /** Code an emitter built (scripts/emit/validators/, model/paging.ts), itself writing spec text through spec-text.ts. */
     code: (value) => {
       if (typeof value !== "string") throw new UncheckedSpecTextError(`code: not a string: ${String(value)}`);
@@ -59,8 +62,29 @@ function compileTemplates(templates: Templates) {
   }
   hbs.registerHelper("doc", function (this: unknown, options: Handlebars.HelperOptions) {
     // Spec text inside has been through `tsdoc`; `*/` is escaped once more for the template's own text.
-    const lines = commentText(options.fn(this), "block").trim().split("\n");
-    return `/**\n${lines.map((line) => (line.trim() === "" ? " *" : ` * ${line.trimEnd()}`)).join("\n")}\n */\n`;
+    // `indent=N`: the comment stands N spaces in (Handlebars drops the indentation of a block's line).
+    return `${docComment(commentText(options.fn(this), "block"), typeof options.hash["indent"] === "number" ? options.hash["indent"] : 0)}\n`;
+  });
+  // `{{#typealias}}export type A = B;{{/typealias}}`: the alias laid out (broken after `=` when too long).
+  hbs.registerHelper("typealias", function (this: unknown, options: Handlebars.HelperOptions) {
+    return typeAlias(options.fn(this).replace(/\s*\n\s*/g, " ").trim());
+  });
+  // `{{#names}}export { a, b } from "x";{{/names}}`: an import or export list on one line, or one name per line.
+  hbs.registerHelper("names", function (this: unknown, options: Handlebars.HelperOptions) {
+    const text = options.fn(this).replace(/\s*\n\s*/g, " ").trim();
+    const match = /^(.*?) ?\{ ?(.*?),? ?\}(.*)$/.exec(text);
+    if (match === null) throw new Error(`names: not an import or export list: ${text}`);
+    return `${nameList(match[1]!, match[2]!.split(/, ?/), match[3]!)}\n`;
+  });
+  // `{{#signature tail=" {"}}function f(a: A, b: B): R{{/signature}}`: the parameters on one line, or one per line.
+  hbs.registerHelper("signature", function (this: unknown, options: Handlebars.HelperOptions) {
+    const tail = typeof options.hash["tail"] === "string" ? options.hash["tail"] : "";
+    const text = options.fn(this).replace(/\s*\n\s*/g, " ").trim() + tail;
+    const open = text.indexOf("(");
+    const close = text.indexOf(")", open);
+    if (open < 0 || close < 0) throw new Error(`signature: no parameter list: ${text}`);
+    const parameters = text.slice(open + 1, close).trim();
+    return parameterList(text.slice(0, open), parameters === "" ? [] : parameters.split(/, /), text.slice(close + 1));
   });
 
   const header = templates["header"];
