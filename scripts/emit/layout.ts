@@ -175,7 +175,31 @@ export function parameterList(head: string, items: readonly string[], tail: stri
   const flat = `${head}(${items.join(", ")})${tail}`;
   if (fitsLine(flat, indentation) || items.length === 0) return flat;
   const pad = " ".repeat(indentation);
-  return `${head}(\n${items.map((item) => `${pad}  ${item},\n`).join("")}${pad})${tail}`;
+  return `${head}(\n${items.map((item) => `${pad}  ${parameter(item, indentation + 2)},\n`).join("")}${pad})${tail}`;
+}
+
+/** `name: A & B` too long for its line: broken after each `&`, the rest indented. */
+function parameter(item: string, indentation: number): string {
+  if (fitsLine(`${item},`, indentation)) return item;
+  const parts = topLevelSplit(item, " & ");
+  if (parts.length < 2) return item;
+  return parts.join(` &\n${" ".repeat(indentation + 2)}`);
+}
+
+/**
+ * `left = {` … `};`, an object literal written over several lines (`body`, its lines 2 spaces in),
+ * as Prettier lays out the declaration: when the first line is too long, type arguments of `left`
+ * go one per line; a single simple one cannot break, so the object goes to the next line instead.
+ */
+export function objectDeclaration(left: string, body: string): string {
+  if (fitsLine(`${left} = {`, 0)) return `${left} = {\n${body}\n};`;
+  const open = left.indexOf("<");
+  if (open > 0 && left.endsWith(">") && !fitsLine(`${left} =`, 0)) {
+    const args = topLevelSplit(left.slice(open + 1, -1), ", ");
+    const compound = topLevelSplit(args[0]!, " & ").length > 1 || topLevelSplit(args[0]!, " | ").length > 1;
+    if (args.length > 1 || compound) return `${left.slice(0, open)}<\n${args.map((arg) => `  ${arg}`).join(",\n")}\n> = {\n${body}\n};`;
+  }
+  return `${left} =\n  {\n${body.replace(/^(?=.)/gm, "  ")}\n  };`;
 }
 
 /** `head { a, b } tail` (an import or export list) on one line when it fits, otherwise one name per line. */
@@ -212,6 +236,12 @@ export function typeAlias(text: string, indentation = 0): string {
 
 /** The members of a union type written on one line, split at its top-level ` | `; one member when it is no union. */
 export function topLevelUnion(type: string): string[] {
+  return topLevelSplit(type, " | ");
+}
+
+/** `text` split at each `separator` outside brackets and strings. */
+export function topLevelSplit(text: string, separator: string): string[] {
+  const type = text;
   const members: string[] = [];
   let depth = 0;
   let start = 0;
@@ -221,10 +251,10 @@ export function topLevelUnion(type: string): string[] {
       for (i++; i < type.length && type[i] !== c; i++) if (type[i] === "\\") i++;
     } else if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
     else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
-    else if (depth === 0 && type.startsWith(" | ", i)) {
+    else if (depth === 0 && type.startsWith(separator, i)) {
       members.push(type.slice(start, i));
-      start = i + 3;
-      i += 2;
+      start = i + separator.length;
+      i += separator.length - 1;
     }
   }
   members.push(type.slice(start));

@@ -4,14 +4,14 @@
  */
 import Handlebars from "handlebars";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
-import { docComment, nameList, parameterList, stringEntry, typeAlias } from "./layout.js";
+import { docComment, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
 import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /**
  * The helpers are the only way a template writes a value (test/spec-text.test.ts checks that every
  * `{{…}}` of templates/ calls one): each passes spec text through scripts/emit/spec-text.ts.
  */
-export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code", "strentry"] as const;
+export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code", "strentry", "arraytype"] as const;
 
 /** Compiled templates by their sources: compiled once per process. */
 const compiled = new Map<string, ReturnType<typeof compileTemplates>>();
@@ -50,6 +50,11 @@ function compileTemplates(templates: Templates) {
     num: (value) => numberLiteral(value as number),
     /** `{{strentry key text}}`: the member `key: "text",` of an object literal (2 spaces in), laid out. */
     strentry: (key, value) => stringEntry(propertyKey(key as string), stringLiteral(value as string), 2),
+    /** `{{code (arraytype T)}}`: the type of an array of `T` (code), parenthesized when `T` is a union or intersection. */
+    arraytype: (type) => {
+      const text = type as string;
+      return topLevelSplit(text, " & ").length > 1 || topLevelSplit(text, " | ").length > 1 ? `(${text})[]` : `${text}[]`;
+    },
     /** Code an emitter built (scripts/emit/validators/, model/paging.ts), itself writing spec text through spec-text.ts. */
     code: (value) => {
       if (typeof value !== "string") throw new UncheckedSpecTextError(`code: not a string: ${String(value)}`);
@@ -76,15 +81,21 @@ function compileTemplates(templates: Templates) {
     if (match === null) throw new Error(`names: not an import or export list: ${text}`);
     return `${nameList(match[1]!, match[2]!.split(/, ?/), match[3]!)}\n`;
   });
+  // `{{#object}}left\n  a: 1,\n{{/object}}`: `left = { a: 1, };` over lines, its first line laid out.
+  hbs.registerHelper("object", function (this: unknown, options: Handlebars.HelperOptions) {
+    const text = options.fn(this);
+    const end = text.indexOf("\n");
+    return `${objectDeclaration(text.slice(0, end).trim(), text.slice(end + 1).replace(/\n+$/, ""))}\n`;
+  });
   // `{{#signature tail=" {"}}function f(a: A, b: B): R{{/signature}}`: the parameters on one line, or one per line.
   hbs.registerHelper("signature", function (this: unknown, options: Handlebars.HelperOptions) {
     const tail = typeof options.hash["tail"] === "string" ? options.hash["tail"] : "";
     const text = options.fn(this).replace(/\s*\n\s*/g, " ").trim() + tail;
     const open = text.indexOf("(");
-    const close = text.indexOf(")", open);
+    const close = matchingParenthesis(text, open);
     if (open < 0 || close < 0) throw new Error(`signature: no parameter list: ${text}`);
     const parameters = text.slice(open + 1, close).trim();
-    return parameterList(text.slice(0, open), parameters === "" ? [] : parameters.split(/, /), text.slice(close + 1));
+    return parameterList(text.slice(0, open), parameters === "" ? [] : topLevelSplit(parameters, ", "), text.slice(close + 1));
   });
 
   const header = templates["header"];
@@ -93,4 +104,14 @@ function compileTemplates(templates: Templates) {
   const files: Record<string, HandlebarsTemplateDelegate> = {};
   for (const name of TEMPLATE_FILES) if (templates[name] !== undefined) files[name] = compile(templates[name]);
   return { header: compile(header), files };
+}
+
+/** The index of the `)` closing the `(` at `open`. */
+function matchingParenthesis(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    else if (text[i] === ")" && --depth === 0) return i;
+  }
+  return -1;
 }

@@ -7,7 +7,7 @@ import { PAGINATION, WAITERS } from "../spec/keywords.js";
 import type { OperationIndex } from "../spec/operations.js";
 import { deref, isObject, joinPointer, SCHEMA_REF_PREFIX, type Json } from "../lib/utils.js";
 import { paginatorMethodName, waiterInputTypeName, type NameOrigins } from "./names.js";
-import { stringLiteral } from "../emit/spec-text.js";
+import { propertyKey, stringLiteral } from "../emit/spec-text.js";
 
 /** The parts of an action the paging models need (a subset of ActionModel). */
 interface PagedAction {
@@ -116,7 +116,7 @@ function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: P
   const items = (waiter["items"] as string | undefined) ?? "";
   const key = waiter["key"] as string;
   const description = waiter["description"];
-  const itemType = items === "" ? `(${action.responseSchema} & { ${stringLiteral(key)}: string })` : itemTypeOf(root, action.responseSchema, items);
+  const itemType = items === "" ? `${action.responseSchema} & { ${propertyKey(key)}: string }` : itemTypeOf(root, action.responseSchema, items);
   const response = schema(root, action.responseSchema);
   return {
     method,
