@@ -38,7 +38,7 @@ export async function emitService(
 }
 
 /** The files whose emitters lay out their code themselves (scripts/emit/layout.ts). */
-const LAID_OUT: ReadonlySet<string> = new Set(["actions.ts", "commands.ts", "enums.ts", "errors.ts", "index.ts", "schema.ts", "types.ts", "validators.ts"]);
+const LAID_OUT: ReadonlySet<string> = new Set(["actions.ts", "client.ts", "commands.ts", "enums.ts", "errors.ts", "index.ts", "schema.ts", "types.ts", "validators.ts"]);
 
 /** A template's last `{{#each}}` leaves a blank line at the end. */
 function endWithOneNewline(text: string): string {

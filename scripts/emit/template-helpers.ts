@@ -4,7 +4,7 @@
  */
 import Handlebars from "handlebars";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
-import { docComment, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
+import { docComment, fitsLine, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
 import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /**
@@ -87,15 +87,24 @@ function compileTemplates(templates: Templates) {
     const end = text.indexOf("\n");
     return `${objectDeclaration(text.slice(0, end).trim(), text.slice(end + 1).replace(/\n+$/, ""))}\n`;
   });
+  // `{{#arrow indent=4}}key: (a) => body,{{/arrow}}`: a member whose value is an arrow function, broken after `=>` when too long.
+  hbs.registerHelper("arrow", function (this: unknown, options: Handlebars.HelperOptions) {
+    const pad = " ".repeat(typeof options.hash["indent"] === "number" ? options.hash["indent"] : 0);
+    const text = options.fn(this).trim();
+    const arrow = text.indexOf(" => ");
+    if (fitsLine(text, pad.length) || arrow < 0) return `${pad}${text}`;
+    return `${pad}${text.slice(0, arrow)} =>\n${pad}  ${text.slice(arrow + 4)}`;
+  });
   // `{{#signature tail=" {"}}function f(a: A, b: B): R{{/signature}}`: the parameters on one line, or one per line.
   hbs.registerHelper("signature", function (this: unknown, options: Handlebars.HelperOptions) {
     const tail = typeof options.hash["tail"] === "string" ? options.hash["tail"] : "";
+    const indentation = typeof options.hash["indent"] === "number" ? options.hash["indent"] : 0;
     const text = options.fn(this).replace(/\s*\n\s*/g, " ").trim() + tail;
     const open = text.indexOf("(");
     const close = matchingParenthesis(text, open);
     if (open < 0 || close < 0) throw new Error(`signature: no parameter list: ${text}`);
     const parameters = text.slice(open + 1, close).trim();
-    return parameterList(text.slice(0, open), parameters === "" ? [] : topLevelSplit(parameters, ", "), text.slice(close + 1));
+    return " ".repeat(indentation) + parameterList(text.slice(0, open), parameters === "" ? [] : topLevelSplit(parameters, ", "), text.slice(close + 1), indentation);
   });
 
   const header = templates["header"];
