@@ -1,17 +1,17 @@
 /**
  * Stage 4, emit: the model (and, for types, the spec itself) → the text of every generated file.
  * Types come from openapi-typescript; client, errors, enums, service, mock and index from the
- * Handlebars templates; everything goes through Prettier so the output reads like hand-written code.
+ * Handlebars templates. Every emitter writes its code already laid out as Prettier would
+ * (scripts/emit/layout.ts), so the output reads like hand-written code without paying for a
+ * formatter on every run; test/generator/formatted-output.test.ts runs Prettier to show it agrees.
  * No file system access here: templates arrive as strings, files leave as a map.
  */
 import type { Json } from "../lib/utils.js";
 import type { ServiceModel } from "../model/service-model.js";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
-import { format } from "./format.js";
 import { emitSchemaTypes } from "./schema-types.js";
 import { templateContext, type EmitOptions } from "./template-context.js";
 import { compiledTemplates } from "./template-helpers.js";
-
 
 /** Returns `<service>/<file>` → contents for every generated file of one service. */
 export async function emitService(
@@ -30,15 +30,9 @@ export async function emitService(
     files.set(name, template(context));
   }
   const out = new Map<string, string>();
-  for (const [name, text] of files) {
-    const file = `${model.service}/${name}`;
-    out.set(file, LAID_OUT.has(name) ? endWithOneNewline(text) : await format(text, file));
-  }
+  for (const [name, text] of files) out.set(`${model.service}/${name}`, endWithOneNewline(text));
   return out;
 }
-
-/** The files whose emitters lay out their code themselves (scripts/emit/layout.ts). */
-const LAID_OUT: ReadonlySet<string> = new Set(["actions.ts", "client.ts", "commands.ts", "enums.ts", "errors.ts", "index.ts", "schema.ts", "types.ts", "validators.ts"]);
 
 /** A template's last `{{#each}}` leaves a blank line at the end. */
 function endWithOneNewline(text: string): string {
@@ -46,4 +40,3 @@ function endWithOneNewline(text: string): string {
   while (end > 0 && text[end - 1] === "\n") end--;
   return `${text.slice(0, end)}\n`;
 }
-

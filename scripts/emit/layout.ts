@@ -11,6 +11,8 @@
  * group stays on one line when it fits up to the next possible break after it.
  */
 
+import { propertyKey, stringLiteral, valueLiteral } from "./spec-text.js";
+
 /** Prettier's default `printWidth` is 80; the generated code uses 110 (the options of test/generator/formatted-output.test.ts). */
 export const PRINT_WIDTH = 110;
 
@@ -46,7 +48,18 @@ interface IndentIfBreak {
 
 export const line: Line = { kind: "line", soft: false };
 export const softline: Line = { kind: "line", soft: true };
-export const group = (contents: Doc, shouldBreak = false): Group => ({ kind: "group", contents, shouldBreak });
+/** A group; one holding a group that must break must break too (Prettier's propagateBreaks). */
+export const group = (contents: Doc, shouldBreak = false): Group => ({ kind: "group", contents, shouldBreak: shouldBreak || holdsBrokenGroup(contents) });
+
+function holdsBrokenGroup(doc: Doc): boolean {
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) return doc.some(holdsBrokenGroup);
+  const node = doc as Exclude<Doc, string | readonly Doc[]>;
+  if (node.kind === "group") return node.shouldBreak;
+  if (node.kind === "indent" || node.kind === "indentIfBreak") return holdsBrokenGroup(node.contents);
+  if (node.kind === "ifBreak") return holdsBrokenGroup(node.broken) || holdsBrokenGroup(node.flat);
+  return false;
+}
 export const indent = (contents: Doc): Indent => ({ kind: "indent", contents });
 export const ifBreak = (broken: Doc, flat: Doc = ""): IfBreak => ({ kind: "ifBreak", broken, flat });
 export const indentIfBreak = (of: Group, contents: Doc): IndentIfBreak => ({ kind: "indentIfBreak", group: of, contents });
@@ -162,6 +175,51 @@ function isWide(code: number): boolean {
 /** Whether `text` (one line) fits at column `indentation`. */
 export function fitsLine(text: string, indentation: number): boolean {
   return indentation + textWidth(text) <= PRINT_WIDTH;
+}
+
+// -----------------------------------------------------------------------------------------------
+// JSON values as object and array literals.
+
+/**
+ * `key: value,` at column `indentation`, `value` a JSON value laid out as Prettier lays out an
+ * object or array literal: each group on one line when it fits, otherwise one member per line; a
+ * list of several objects (or lists) with several members each always one per line.
+ */
+export function jsonEntry(key: string, value: unknown, indentation: number): string {
+  return " ".repeat(indentation) + print([propertyKey(key), ...memberValue(propertyKey(key), value), ","], indentation);
+}
+
+/** `left = value;`, `value` a JSON value laid out as in `jsonEntry`. */
+export function jsonDeclaration(left: string, value: unknown): string {
+  return print([left, " = ", jsonDoc(value), ";"], 0);
+}
+
+function memberValue(key: string, value: unknown): Doc[] {
+  // A string goes to the next line when it does not fit after its key (Prettier's "break-after-operator"),
+  // unless the key is too short for that to gain anything.
+  if (typeof value === "string" && !isShortKey(key)) return [":", group(indent([line, stringLiteral(value)]))];
+  return [": ", jsonDoc(value)];
+}
+
+/** Prettier's isObjectPropertyWithShortKey: shorter than the indentation plus 3. */
+function isShortKey(key: string): boolean {
+  return textWidth(key) < 2 + 3;
+}
+
+function jsonDoc(value: unknown): Doc {
+  if (value === null || typeof value !== "object") return valueLiteral(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const many = (item: unknown) => (Array.isArray(item) ? item.length > 1 : item !== null && typeof item === "object" && Object.keys(item).length > 1);
+    const first = value[0];
+    const sameKind = (item: unknown) => Array.isArray(item) === Array.isArray(first) && typeof item === "object";
+    const shouldBreak = value.length > 1 && value.every((item) => many(item) && sameKind(item));
+    return group(["[", indent([softline, join([",", line], value.map(jsonDoc))]), ifBreak(","), softline, "]"], shouldBreak);
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return "{}";
+  const members = entries.map(([key, member]) => [propertyKey(key), ...memberValue(propertyKey(key), member)]);
+  return group(["{", indent([line, join([",", line], members)]), ifBreak(","), line, "}"]);
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -289,7 +347,7 @@ export function documentedUnion(left: string, members: readonly { type: string; 
 export function stringEntry(key: string, value: string, indentation: number): string {
   const pad = " ".repeat(indentation);
   const flat = `${key}: ${value},`;
-  return fitsLine(flat, indentation) ? `${pad}${flat}` : `${pad}${key}:\n${pad}  ${value},`;
+  return fitsLine(flat, indentation) || isShortKey(key) ? `${pad}${flat}` : `${pad}${key}:\n${pad}  ${value},`;
 }
 
 /** `left = right;` where `right` is a name or a member access: broken after `=` when too long. */

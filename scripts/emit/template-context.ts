@@ -22,6 +22,7 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
     internalImport: internalImportOf(options.runtimeImport),
     mockImport: mockImportOf(options.runtimeImport),
     errorDescriptions: errorDescriptions(model),
+    mock: mockFacts(model),
     commonErrorCodes: documentedUnion("export type CommonErrorCode", model.commonErrors.map(documentedCode)),
     actionErrorCodes: Object.fromEntries(
       model.actions.map((action) => [action.action, documentedUnion(`export type ${identifier(action.errorCodeType, "type")}`, action.errors.map(documentedCode), "CommonErrorCode")]),
@@ -49,6 +50,19 @@ export function mockImportOf(runtimeImport: string): string {
   if (runtimeImport.endsWith("runtime/index.js")) return `${runtimeImport.slice(0, -"runtime/index.js".length)}mock/index.js`;
   if (runtimeImport.endsWith("/runtime")) return `${runtimeImport.slice(0, -"runtime".length)}mock`;
   return "tcgen/mock";
+}
+
+/** What mock.ts lists as JSON values: the error codes, and each action's codes and examples. */
+function mockFacts(model: ServiceModel) {
+  return {
+    commonErrors: model.commonErrors.map((e) => e.code),
+    actions: Object.fromEntries(
+      model.actions.map((action) => [
+        action.action,
+        { errors: action.errors.map((e) => e.code), examples: action.examples.map(({ name, request, response }) => ({ name, request, response })) },
+      ]),
+    ),
+  };
 }
 
 /** An error code as a member of a union type, with its description as the member's doc comment. */

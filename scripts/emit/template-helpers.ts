@@ -4,14 +4,14 @@
  */
 import Handlebars from "handlebars";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
-import { docComment, fitsLine, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
+import { docComment, fitsLine, jsonDeclaration, jsonEntry, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
 import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /**
  * The helpers are the only way a template writes a value (test/spec-text.test.ts checks that every
  * `{{…}}` of templates/ calls one): each passes spec text through scripts/emit/spec-text.ts.
  */
-export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code", "strentry", "arraytype"] as const;
+export const TEMPLATE_HELPERS = ["str", "json", "literal", "tsdoc", "linecomment", "ident", "key", "member", "num", "code", "strentry", "arraytype", "jsonentry"] as const;
 
 /** Compiled templates by their sources: compiled once per process. */
 const compiled = new Map<string, ReturnType<typeof compileTemplates>>();
@@ -50,6 +50,8 @@ function compileTemplates(templates: Templates) {
     num: (value) => numberLiteral(value as number),
     /** `{{strentry key text}}`: the member `key: "text",` of an object literal (2 spaces in), laid out. */
     strentry: (key, value) => stringEntry(propertyKey(key as string), stringLiteral(value as string), 2),
+    /** `{{jsonentry key value indent}}`: the member `key: <value>,` of an object literal, `value` any JSON value, laid out at `indent`. */
+    jsonentry: (key, value, indentation) => jsonEntry(key as string, value, indentation as number),
     /** `{{code (arraytype T)}}`: the type of an array of `T` (code), parenthesized when `T` is a union or intersection. */
     arraytype: (type) => {
       const text = type as string;
@@ -86,6 +88,10 @@ function compileTemplates(templates: Templates) {
     const text = options.fn(this);
     const end = text.indexOf("\n");
     return `${objectDeclaration(text.slice(0, end).trim(), text.slice(end + 1).replace(/\n+$/, ""))}\n`;
+  });
+  // `{{#jsonconst value}}export const x: T{{/jsonconst}}`: `export const x: T = <value>;`, the JSON value laid out.
+  hbs.registerHelper("jsonconst", function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+    return jsonDeclaration(options.fn(this).trim(), value);
   });
   // `{{#arrow indent=4}}key: (a) => body,{{/arrow}}`: a member whose value is an arrow function, broken after `=>` when too long.
   hbs.registerHelper("arrow", function (this: unknown, options: Handlebars.HelperOptions) {
