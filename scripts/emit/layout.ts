@@ -254,8 +254,8 @@ export function objectDeclaration(left: string, body: string): string {
   const open = left.indexOf("<");
   if (open > 0 && left.endsWith(">") && !fitsLine(`${left} =`, 0)) {
     const args = topLevelSplit(left.slice(open + 1, -1), ", ");
-    const compound = topLevelSplit(args[0]!, " & ").length > 1 || topLevelSplit(args[0]!, " | ").length > 1;
-    if (args.length > 1 || compound) return `${left.slice(0, open)}<\n${args.map((arg) => `  ${arg}`).join(",\n")}\n> = {\n${body}\n};`;
+    // A lone type argument that is a plain name stays where it is (Prettier's shouldHugType).
+    if (args.length > 1 || !/^[\w$.]+$/.test(args[0]!)) return `${left.slice(0, open)}<\n${args.map((arg) => `  ${arg}`).join(",\n")}\n> = {\n${body}\n};`;
   }
   return `${left} =\n  {\n${body.replace(/^(?=.)/gm, "  ")}\n  };`;
 }
@@ -341,6 +341,25 @@ export function documentedUnion(left: string, members: readonly { type: string; 
   if (members.length === 1 && fitsLine(oneLine, 0)) return `${left} =\n${first}\n${oneLine}`;
   const lines = types.map((type, i) => `${i > 0 && i < members.length ? `${docComment(members[i]!.doc, 2)}\n` : ""}  | ${type}`);
   return `${left} =\n${first}\n${lines.join("\n")};`;
+}
+
+/**
+ * A member of an interface, `name: Type<Argument>;` (`text`, at column `indentation`): when too long,
+ * the arguments of its outermost generic go on their own lines.
+ */
+export function interfaceMember(text: string, indentation: number): string {
+  const pad = " ".repeat(indentation);
+  if (fitsLine(text, indentation)) return `${pad}${text}`;
+  const open = text.indexOf("<");
+  let depth = 0;
+  for (let close = open; open > 0 && close < text.length; close++) {
+    if (text[close] === "<") depth++;
+    else if (text[close] === ">" && --depth === 0) {
+      const args = topLevelSplit(text.slice(open + 1, close), ", ");
+      return `${pad}${text.slice(0, open)}<\n${args.map((arg) => `${pad}  ${arg}`).join(",\n")}\n${pad}>${text.slice(close + 1)}`;
+    }
+  }
+  return `${pad}${text}`;
 }
 
 /** `key: value,` of an object literal whose value is a string: the value on the next line when too long. */

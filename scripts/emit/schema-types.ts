@@ -5,6 +5,7 @@
 import openapiTS, { astToString } from "openapi-typescript";
 import { int64Type } from "./int64-type.js";
 import { fitsLine, topLevelUnion } from "./layout.js";
+import { preferredQuotes } from "./spec-text.js";
 
 /** The text of `schema.ts`, under `header`. */
 export async function emitSchemaTypes(specValue: unknown, header: string): Promise<string> {
@@ -16,22 +17,36 @@ export async function emitSchemaTypes(specValue: unknown, header: string): Promi
 /**
  * TypeScript's printer (what `astToString` uses) indents by 4 spaces and never breaks a line; the
  * rest of its output is already what Prettier writes for these declarations. So: 2 spaces per level
- * (the lines of a doc comment keep their ` *` one column in), and a member typed by a union that does
- * not fit written as Prettier writes it: the type on the next line, then one member per line if
- * needed.
+ * (the lines of a doc comment starting with `*` one column in from its `/**`), string literals quoted
+ * as Prettier quotes them, and a member typed by a union that does not fit written as Prettier writes
+ * it: the type on the next line, then one member per line if needed.
  */
 export function layOutPrinted(text: string): string {
   const lines = text.split("\n");
   const out: string[] = [];
+  /** The indentation of the doc comment the line is in, when it is in one. */
+  let commentDepth: number | undefined;
   for (const printed of lines) {
     let spaces = 0;
     while (printed.charCodeAt(spaces) === 32) spaces++;
-    const inComment = printed.charCodeAt(spaces) === 42 /* * */ && spaces % 2 === 1;
-    const depth = inComment ? (spaces - 1) / 2 + 1 : spaces / 2;
-    const lineText = spaces === 0 ? printed : " ".repeat(depth) + printed.slice(spaces);
-    out.push(fitsLine(lineText, 0) || inComment ? lineText : unionMember(lineText, depth));
+    const content = printed.slice(spaces);
+    if (commentDepth !== undefined) {
+      // Inside a doc comment, Prettier aligns every line starting with `*` one column in from `/**`.
+      out.push(content.startsWith("*") ? " ".repeat(commentDepth + 1) + content : printed);
+      if (content.includes("*/")) commentDepth = undefined;
+      continue;
+    }
+    const depth = spaces / 2;
+    const lineText = " ".repeat(depth) + (content.includes('\\"') ? requoted(content) : content);
+    if (content.startsWith("/**") && !content.includes("*/")) commentDepth = depth;
+    out.push(fitsLine(lineText, 0) || content.startsWith("/**") ? lineText : unionMember(lineText, depth));
   }
   return out.join("\n");
+}
+
+/** The string literals of a line of types, quoted as Prettier quotes them. */
+function requoted(content: string): string {
+  return content.replace(/"(?:[^"\\]|\\.)*"/g, preferredQuotes);
 }
 
 /** `name: A | B;` too long for its line: `name:` then the union indented, on one line or one member per line. */

@@ -27,11 +27,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function stringLiteral(text: string): string {
   if (typeof text !== "string") throw new UncheckedSpecTextError(`stringLiteral: not a string: ${String(text)}`);
-  const json = JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-  // As Prettier writes strings: single quotes when that needs fewer escapes.
-  const doubles = text.split('"').length - 1;
-  if (doubles === 0 || doubles <= text.split("'").length - 1) return json;
-  return `'${json.slice(1, -1).replace(/\\(.)|'/g, (match, escaped: string | undefined) => (escaped === '"' ? '"' : escaped !== undefined ? match : "\\'"))}'`;
+  return preferredQuotes(JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"));
+}
+
+/**
+ * A double-quoted string literal as Prettier writes it: in single quotes when its text holds more
+ * double quotes than single ones (fewer escapes), otherwise as it is.
+ */
+export function preferredQuotes(literal: string): string {
+  const raw = literal.slice(1, -1);
+  const doubles = raw.split('"').length - 1;
+  if (doubles === 0 || doubles <= raw.split("'").length - 1) return literal;
+  return `'${raw.replace(/\\(.)|'/gs, (match, escaped: string | undefined) => (escaped === '"' ? '"' : escaped !== undefined ? match : "\\'"))}'`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import Handlebars from "handlebars";
 import { TEMPLATE_FILES, type Templates } from "./files.js";
-import { docComment, fitsLine, jsonDeclaration, jsonEntry, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
+import { docComment, fitsLine, interfaceMember, jsonDeclaration, jsonEntry, nameList, objectDeclaration, parameterList, stringEntry, topLevelSplit, typeAlias } from "./layout.js";
 import { commentText, identifier, memberAccess, numberLiteral, propertyKey, stringLiteral, UncheckedSpecTextError, valueLiteral } from "./spec-text.js";
 
 /**
@@ -92,6 +92,10 @@ function compileTemplates(templates: Templates) {
   // `{{#jsonconst value}}export const x: T{{/jsonconst}}`: `export const x: T = <value>;`, the JSON value laid out.
   hbs.registerHelper("jsonconst", function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
     return jsonDeclaration(options.fn(this).trim(), value);
+  });
+  // `{{#typemember indent=2}}name: Type<Argument>;{{/typemember}}`: an interface member, its type arguments broken out when too long.
+  hbs.registerHelper("typemember", function (this: unknown, options: Handlebars.HelperOptions) {
+    return interfaceMember(options.fn(this).trim(), typeof options.hash["indent"] === "number" ? options.hash["indent"] : 0);
   });
   // `{{#arrow indent=4}}key: (a) => body,{{/arrow}}`: a member whose value is an arrow function, broken after `=>` when too long.
   hbs.registerHelper("arrow", function (this: unknown, options: Handlebars.HelperOptions) {
