@@ -46,6 +46,9 @@ interface ModuleNames {
   readonly stars: string[];
 }
 
+/** Only names are read here, never doc comments: not parsing them takes a third off the parse. */
+const NAMES_ONLY: ts.CreateSourceFileOptions = { languageVersion: ts.ScriptTarget.ES2022, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
+
 /** Every clash in the files of one service (`<service>/<file>` → text). */
 export function findNameClashes(files: ReadonlyMap<string, string>, origins: NameOrigins, runtimeImport: string): NameClash[] {
   const clashes: NameClash[] = [];
@@ -62,7 +65,7 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
 
   for (const [file, text] of files) {
     if (!file.endsWith(".ts")) continue;
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+    const source = ts.createSourceFile(file, text, NAMES_ONLY, false, ts.ScriptKind.TS);
     const names = moduleNames(source);
     modules.set(file, names);
     const shown = `the generated ${file.split("/").pop()}`;
@@ -200,7 +203,7 @@ export function libraryGlobals(): ReadonlySet<string> {
   const libDir = path.dirname(createRequire(import.meta.url).resolve("typescript/lib/lib.es5.d.ts"));
   const names = new Set<string>();
   for (const file of readdirSync(libDir).filter((f) => /^lib\.(es5|es20\d\d(\.[a-z.]+)?|decorators(\.legacy)?)\.d\.ts$/.test(f) && !f.includes(".full."))) {
-    const source = ts.createSourceFile(file, readFileSync(path.join(libDir, file), "utf8"), ts.ScriptTarget.ES2022, false);
+    const source = ts.createSourceFile(file, readFileSync(path.join(libDir, file), "utf8"), NAMES_ONLY, false);
     for (const statement of source.statements) {
       if (ts.isVariableStatement(statement)) {
         for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
