@@ -3,12 +3,16 @@
  * and openapi-typescript alone (openapiTS + astToString) on the same specs, each run in a fresh
  * process (bench/.out/generation-child.mjs), alternating the two, medians per spec.
  */
-import { rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeSyntheticSpec } from "../make-synthetic-spec.js";
 import { childEnv, lastJsonLine, run } from "../lib/proc.js";
 import { outDir, repoRoot } from "../lib/paths.js";
 import { median } from "../lib/stats.js";
+
+/** Targets (issue 13 item 4): generate() ms per action, and the 1,000-action spec as a whole `tcgen generate` process. */
+export const MS_PER_ACTION_TARGET = 2;
+export const BIG_SPEC_PROCESS_TARGET_MS = 3_000;
 
 /** Time allowed per spec for its repeated runs, so `npm run bench` stays within a few minutes. */
 const SPEC_BUDGET_MS = 80_000;
@@ -37,9 +41,8 @@ export interface GenerationResult {
 
 export async function runGeneration(options: { sizes: number[]; runs: (actions: number) => number; log: (line: string) => void }): Promise<GenerationResult> {
   const child = path.join(outDir, "generation-child.mjs");
-  const specs: { name: string; actions: number; spec: string }[] = [
-    { name: "mongodb (our spec)", actions: 1, spec: path.join(repoRoot, "spec", "mongodb", "2019-07-25") },
-  ];
+  const mongodb = path.join(repoRoot, "spec", "mongodb", "2019-07-25");
+  const specs: { name: string; actions: number; spec: string }[] = [{ name: "mongodb (our spec)", actions: await countActions(mongodb), spec: mongodb }];
   for (const n of options.sizes) {
     specs.push({ name: `synthetic ${n}`, actions: n, spec: await writeSyntheticSpec(n, path.join(outDir, "specs")) });
   }
@@ -94,4 +97,39 @@ export async function runGeneration(options: { sizes: number[]; runs: (actions: 
     return { from: previous.actions, to: row.actions, ms: (row.median.generateMs - previous.median.generateMs) / (row.actions - previous.actions) };
   });
   return { rows, marginalMsPerAction };
+}
+
+/** The actions of a multi-file spec directory: its `x-tc-action` lines. */
+async function countActions(dir: string): Promise<number> {
+  let count = 0;
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith(".yaml"))) count += (await readFile(path.join(dir, file), "utf8")).match(/^\s+x-tc-action:/gm)?.length ?? 0;
+  return count;
+}
+
+/** The generation targets as measured by this run: figure and whether it is met. */
+export function generationTargets(result: GenerationResult): { target: string; measured: string; met: boolean }[] {
+  const targets: { target: string; measured: string; met: boolean }[] = [];
+  const big = result.rows.find((r) => r.actions === 1000);
+  if (big) {
+    targets.push({
+      target: `generation ≤ ${MS_PER_ACTION_TARGET} ms per action (generate() on the 1,000-action spec)`,
+      measured: `${big.median.msPerAction.toFixed(2)} ms`,
+      met: big.median.msPerAction <= MS_PER_ACTION_TARGET,
+    });
+    targets.push({
+      target: `1,000-action spec ≤ ${BIG_SPEC_PROCESS_TARGET_MS / 1000} s (tcgen generate, whole process)`,
+      measured: `${(big.median.generateProcessMs / 1000).toFixed(1)} s`,
+      met: big.median.generateProcessMs <= BIG_SPEC_PROCESS_TARGET_MS,
+    });
+  }
+  const m = result.marginalMsPerAction;
+  if (m.length >= 2) {
+    const growth = m[m.length - 1]!.ms / m[0]!.ms;
+    targets.push({
+      target: "time per action not growing (marginal ms/action 100→1000 ≤ 1.25× 10→100)",
+      measured: `${m[0]!.ms.toFixed(2)} → ${m[m.length - 1]!.ms.toFixed(2)} ms (${growth.toFixed(2)}×)`,
+      met: growth <= 1.25,
+    });
+  }
+  return targets;
 }
