@@ -106,7 +106,7 @@ async function runGenerate(args: string[]): Promise<number> {
   const [{ generate }, { SpecError, formatProblem }, { OutputError }] = await Promise.all([import("../generate.js"), import("../spec/problems.js"), import("../write.js")]).catch(
     (error: unknown) => {
       throw new CannotRunError(
-        `tcgen generate needs openapi-typescript, typescript, yaml, handlebars and prettier installed next to tcgen (${(error as Error).message})`,
+        `tcgen generate needs openapi-typescript, typescript, yaml and handlebars installed next to tcgen (${(error as Error).message})`,
       );
     },
   );
