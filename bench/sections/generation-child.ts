@@ -8,12 +8,11 @@
  * Prints one JSON line: the time since process start when the work began (start-up and module
  * loading) and the time of the work itself, in ms.
  */
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
-import { parse } from "yaml";
 import { generate } from "../../scripts/generate.js";
+import { loadSpecAt } from "../../scripts/spec/parts.js";
 
 const [mode, spec, out] = process.argv.slice(2);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -26,7 +25,8 @@ async function main(): Promise<Record<string, unknown>> {
     return { mode, startupMs, ms: performance.now() - started, files: result.files.length };
   }
   if (mode === "openapi-ts" && spec) {
-    const value = parse(readFileSync(spec, "utf8")) as Parameters<typeof openapiTS>[0];
+    // A spec file or a multi-file spec directory (spec/mongodb/2019-07-25/), read as the generator reads it.
+    const value = (await loadSpecAt(spec, spec)).value as Parameters<typeof openapiTS>[0];
     const started = performance.now();
     const text = astToString(await openapiTS(value, { silent: true }));
     return { mode, startupMs, ms: performance.now() - started, bytes: text.length };
