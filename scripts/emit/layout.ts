@@ -290,24 +290,23 @@ export function topLevelUnion(type: string): string[] {
 
 /** `text` split at each `separator` outside brackets and strings. */
 export function topLevelSplit(text: string, separator: string): string[] {
-  const type = text;
-  const members: string[] = [];
+  const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < type.length; i++) {
-    const c = type[i]!;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
     if (c === '"' || c === "'" || c === "`") {
-      for (i++; i < type.length && type[i] !== c; i++) if (type[i] === "\\") i++;
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === "\\") i++;
     } else if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
     else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
-    else if (depth === 0 && type.startsWith(separator, i)) {
-      members.push(type.slice(start, i));
+    else if (depth === 0 && text.startsWith(separator, i)) {
+      parts.push(text.slice(start, i));
       start = i + separator.length;
       i += separator.length - 1;
     }
   }
-  members.push(type.slice(start));
-  return members;
+  parts.push(text.slice(start));
+  return parts;
 }
 
 /** A doc comment of `text` (already escaped for one, see spec-text.ts) at column `indentation`. */
