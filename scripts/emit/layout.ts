@@ -416,7 +416,7 @@ function tokenize(text: string): Token[] {
       i += name[0].length;
       continue;
     }
-    const number = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i));
+    const number = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?n?/.exec(text.slice(i));
     if (number) {
       tokens.push({ kind: "number", text: number[0] });
       i += number[0].length;
