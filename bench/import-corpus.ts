@@ -239,21 +239,24 @@ async function importAndGenerate(key: string, dir: string): Promise<{ result: Se
 /** One strict program over the batch (test/helpers.ts's settings, those of this repository's code), errors told apart by service. */
 async function typeCheckBatch(batch: { result: ServiceResult; entry: string; dir: string }[]): Promise<void> {
   const entry = path.join(corpusDir, `batch-${process.pid}.ts`);
-  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
+  // "./": a bare specifier would be looked up as a package, and not found.
+  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "./${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
   const started = performance.now();
   const { diagnostics } = await typeCheckStrict(entry);
   const ms = performance.now() - started;
   await rm(entry, { force: true });
   const generatedActions = batch.reduce((s, b) => s + (b.result.actions ?? 0), 0);
   const owner = (line: string) => batch.find((b) => line.startsWith(`${path.relative(repoRoot, path.dirname(b.entry))}/`));
+  // A diagnostic outside the generated code (the batch's entry not finding a module) means the
+  // program did not check what it should: every service of the batch fails rather than passes.
+  const stray = diagnostics.filter((d) => owner(d) === undefined);
   for (const b of batch) {
-    const own = diagnostics.filter((d) => owner(d) === b);
+    const own = [...diagnostics.filter((d) => owner(d) === b), ...stray];
     b.result.typeChecked = own.length === 0;
     // The batch's time, shared by actions.
     b.result.typeCheckMs = (ms * (b.result.actions ?? 0)) / Math.max(1, generatedActions);
     if (own.length > 0) b.result.failure = { phase: "typecheck", cause: `${own.length} TypeScript error(s), first ${own[0]!.slice(0, 400)}` };
   }
-  const stray = diagnostics.filter((d) => owner(d) === undefined);
   if (stray.length > 0) process.stderr.write(`type-check: ${stray.length} diagnostic(s) outside the generated code, e.g. ${stray[0]}\n`);
 }
 
