@@ -58,15 +58,18 @@ export function buildValidators(model: ServiceModel, specValue: unknown): Valida
 
   return {
     imports: [...module.helpers].sort().map((name) => ({ name, typeOnly: TYPE_NAMES.has(name) })),
-    schemas: Object.entries(schemas).map(([name, schema]) => ({
-      name: model.typeNames.get(name)!,
-      schema: name,
-      validator: validatorName(model.typeNames.get(name)!),
-      standardSchema: standardSchemaName(model.typeNames.get(name)!),
-      check: module.checkName(name, "as written"),
-      description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
-      closed: (schema as Json)["additionalProperties"] === false,
-    })),
+    schemas: Object.entries(schemas).map(([name, schema]) => {
+      const type = model.typeNames.get(name)!;
+      return {
+        name: type,
+        schema: name,
+        validator: validatorName(type),
+        standardSchema: standardSchemaName(type),
+        check: module.checkName(name, "as written"),
+        description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
+        closed: (schema as Json)["additionalProperties"] === false,
+      };
+    }),
     requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
