@@ -36,9 +36,14 @@ import { PARAMETERS, type CheckFunctionModel, type Context, type Mode, type Writ
 export interface ValidatorsModel {
   /** The import of the runtime helpers the file uses, laid out. */
   readonly imports: string;
-  /** Per schema, its `validate<Schema>` and Standard Schema object, laid out (scripts/emit/layout.ts). */
+  /**
+   * Per schema, its `validate<Schema>` and Standard Schema object, laid out (scripts/emit/layout.ts).
+   * `name`: the schema's TypeScript name; `schema`: its name in the spec (they differ when it is
+   * renamed, scripts/model/names.ts).
+   */
   readonly schemas: readonly {
     name: string;
+    schema: string;
     description: string | undefined;
     closed: boolean;
     signature: string;
@@ -59,28 +64,32 @@ const CHECK_PARAMETERS = ["value: unknown", "report: ValidationReport", "depth: 
 export function buildValidators(model: ServiceModel, specValue: unknown, internalImport: string): ValidatorsModel {
   const root = specValue as Json;
   const schemas = (root["components"] as Json)["schemas"] as Json;
-  const module = new ModuleWriter(root, schemas);
+  const module = new ModuleWriter(root, schemas, model.typeNames);
 
-  const openNeeded = new Set(module.openVariantsFor(model.actions.map((a) => a.responseSchema)));
+  const openNeeded = new Set(module.openVariantsFor(model.actions.map((a) => a.responseComponent)));
   for (const name of Object.keys(schemas)) module.addCheck(name, "as written");
   for (const name of openNeeded) module.addCheck(name, "open");
 
   const importedNames = [...module.helpers].sort().map((name) => (TYPE_NAMES.has(name) ? `type ${name}` : name));
   return {
     imports: nameList("import", importedNames, ` from ${stringLiteral(internalImport)};`),
-    schemas: Object.entries(schemas).map(([name, schema]) => ({
-      name,
-      description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
-      closed: (schema as Json)["additionalProperties"] === false,
-      signature: parameterList(`export function ${validatorName(name)}`, ["value: unknown"], `: ValidationResult<${name}> {`),
-      body: `  ${statement(`return runCheck<${name}>(${module.checkName(name, "as written")}, value);`, 2)}`,
-      standardSchema: standardSchemaObject(name),
-    })),
+    schemas: Object.entries(schemas).map(([name, schema]) => {
+      const type = model.typeNames.get(name)!;
+      return {
+        name: type,
+        schema: name,
+        description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
+        closed: (schema as Json)["additionalProperties"] === false,
+        signature: parameterList(`export function ${validatorName(type)}`, ["value: unknown"], `: ValidationResult<${type}> {`),
+        body: `  ${statement(`return runCheck<${type}>(${module.checkName(name, "as written")}, value);`, 2)}`,
+        standardSchema: standardSchemaObject(type),
+      };
+    }),
     requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
-      declaration: openNeeded.has(a.responseSchema)
-        ? arrowConstant(`export const validate${a.action}Answer`, "(value: unknown)", `runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`)
+      declaration: openNeeded.has(a.responseComponent)
+        ? arrowConstant(`export const validate${a.action}Answer`, "(value: unknown)", `runCheck<${a.responseSchema}>(${module.checkName(a.responseComponent, "open")}, value)`)
         : simpleAssignment(`export const validate${a.action}Answer`, validatorName(a.responseSchema)),
     })),
     constants: module.constants,
@@ -125,8 +134,9 @@ class ModuleWriter implements Writer {
   constructor(
     readonly root: Json,
     readonly schemas: Json,
+    typeNames: ReadonlyMap<string, string>,
   ) {
-    for (const name of Object.keys(schemas)) this.names.add(validatorName(name)).add(standardSchemaName(name)).add(name);
+    for (const type of typeNames.values()) this.names.add(validatorName(type)).add(standardSchemaName(type)).add(type);
     this.refs = new Map(Object.entries(schemas).map(([name, schema]) => [name, refsIn(schema)]));
     this.recursive = new Set(Object.keys(schemas).filter((name) => this.reachable(name).has(name)));
     this.closed = new Set(Object.keys(schemas).filter((name) => [name, ...this.reachable(name)].some((n) => hasClosedObject(schemas[n]))));
