@@ -1,0 +1,86 @@
+/**
+ * Builds the published `tcgen` command: scripts/tcgen.ts and everything it loads (the generator,
+ * import, verify, diff, the emulator's command) bundled by esbuild into dist/cli/, with the generator's
+ * own dependencies (openapi-typescript and the TypeScript 5.x it runs, yaml, handlebars, prettier,
+ * chokidar) inside the bundle. A consumer's `npm install tcgen` then resolves none of them: the
+ * consumer's TypeScript version never meets the generator's, and nothing runs at install.
+ * `hash-wasm` stays outside: it is the package's one runtime dependency (the emulator's CRC-64).
+ */
+import { rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Metafile, type Plugin } from "esbuild";
+import { libraryGlobals } from "../check/emitted-names.js";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const outDir = path.join(repoRoot, "dist", "cli");
+/** Built here, then moved to outDir: chunk names carry hashes, so a build in place would leave old chunks. */
+const buildDir = path.join(repoRoot, "dist", ".cli-build");
+
+/** Runtime dependencies of the package: installed next to tcgen, so never bundled. */
+const EXTERNAL = ["hash-wasm"];
+
+/**
+ * CommonJS inside an ES module bundle (TypeScript, handlebars) calls `require` for Node's built-ins
+ * and reads `__filename`: give every chunk real ones. Named so as not to clash with esbuild's helpers.
+ */
+const BANNER = [
+  'import { createRequire as __tcgenCreateRequire } from "node:module";',
+  'import { fileURLToPath as __tcgenFileURLToPath } from "node:url";',
+  'import { dirname as __tcgenDirname } from "node:path";',
+  "const require = __tcgenCreateRequire(import.meta.url);",
+  "const __filename = __tcgenFileURLToPath(import.meta.url);",
+  "const __dirname = __tcgenDirname(__filename);",
+].join("\n");
+
+/** `prettier` is its standalone build with the TypeScript plugins only (scripts/build/prettier-typescript.ts). */
+const prettierTypescriptOnly: Plugin = {
+  name: "prettier-typescript-only",
+  setup(build) {
+    build.onResolve({ filter: /^prettier$/ }, () => ({ path: path.join(repoRoot, "scripts", "build", "prettier-typescript.ts") }));
+  },
+};
+
+export async function buildCli(): Promise<Metafile> {
+  await rm(buildDir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: { tcgen: "scripts/tcgen.ts" },
+    outdir: buildDir,
+    bundle: true,
+    // Chunks: `tcgen mock` and `tcgen help` never load TypeScript; each command loads what it needs.
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    minify: true,
+    legalComments: "linked",
+    external: EXTERNAL,
+    banner: { js: BANNER },
+    // The bundle has no TypeScript lib files to read: the globals generated names must not shadow,
+    // taken from the TypeScript this build runs with (the one bundled).
+    define: { TCGEN_LIBRARY_GLOBALS: JSON.stringify([...libraryGlobals()].sort()) },
+    plugins: [prettierTypescriptOnly],
+    metafile: true,
+    logLevel: "warning",
+    logOverride: {
+      // handlebars' CommonJS index registers `require.extensions`, which the generator never uses.
+      "unsupported-require-call": "silent",
+    },
+  });
+  await rm(outDir, { recursive: true, force: true });
+  await rename(buildDir, outDir);
+  return result.metafile;
+}
+
+async function bundledBytes(metafile: Metafile): Promise<number> {
+  let total = 0;
+  for (const file of Object.keys(metafile.outputs)) total += (await stat(path.join(outDir, path.relative(buildDir, path.join(repoRoot, file))))).size;
+  return total;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const metafile = await buildCli();
+  const files = Object.keys(metafile.outputs).length;
+  console.log(`tcgen CLI: ${files} files, ${((await bundledBytes(metafile)) / 1024 / 1024).toFixed(2)} MiB in ${path.relative(repoRoot, outDir)}/`);
+}
