@@ -7,7 +7,8 @@
  *    package in a TypeScript 5.9 project and in a TypeScript 7 project, the generated client compiled
  *    by the project's TypeScript and run; the bin's one-line message when its build is missing.
  * Prints one row per platform and exits 1 when any fails. `.ci/run` runs it (`npm run test:platforms`).
- * Usage: tsx test/platforms/matrix.ts [--only <name substring>]... [--keep]
+ * Usage: tsx test/platforms/matrix.ts [--only <name part>]... [--known-failure <name part>]... [--keep]
+ * A known failure is reported and does not fail the run, but passing does: the flag must then go.
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -46,6 +47,8 @@ interface Row {
   readonly ok: boolean;
   readonly detail: string;
   readonly ms: number;
+  /** Listed with --known-failure. */
+  readonly known: boolean;
 }
 
 class StepError extends Error {}
@@ -259,21 +262,31 @@ async function missingBuild(consumerDir: string): Promise<string> {
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: "string", multiple: true, default: [] }, keep: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      only: { type: "string", multiple: true, default: [] },
+      "known-failure": { type: "string", multiple: true, default: [] },
+      keep: { type: "boolean", default: false },
+    },
+  });
   const wanted = (name: string) => values.only.length === 0 || values.only.some((part) => name.includes(part));
+  const knownFailure = (name: string) => values["known-failure"].some((part) => name.includes(part));
   const workDir = await mkdtemp(path.join(tmpdir(), "tcgen-platforms-"));
   const rows: Row[] = [];
   const attempt = async (name: string, check: () => Promise<string>, always = false): Promise<boolean> => {
     if (!always && !wanted(name)) return true;
     const started = performance.now();
+    const known = knownFailure(name);
     let row: Row;
     try {
-      row = { name, ok: true, detail: await check(), ms: performance.now() - started };
+      row = { name, ok: true, detail: await check(), ms: performance.now() - started, known };
     } catch (error) {
-      row = { name, ok: false, detail: error instanceof StepError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error), ms: performance.now() - started };
+      const detail = error instanceof StepError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+      row = { name, ok: false, detail, ms: performance.now() - started, known };
     }
     rows.push(row);
-    console.log(`${row.ok ? "pass" : "FAIL"}  ${name}  (${(row.ms / 1000).toFixed(1)} s)\n      ${row.detail.split("\n").join("\n      ")}`);
+    const verdict = row.ok ? (known ? "PASS (listed as a known failure: drop --known-failure)" : "pass") : known ? "fail (known failure)" : "FAIL";
+    console.log(`${verdict}  ${name}  (${(row.ms / 1000).toFixed(1)} s)\n      ${row.detail.split("\n").join("\n      ")}`);
     return row.ok;
   };
   let mock: RunningMock | undefined;
@@ -310,8 +323,14 @@ async function main(): Promise<number> {
     if (values.keep) console.log(`kept ${workDir}`);
     else await rm(workDir, { recursive: true, force: true });
   }
-  const failed = rows.filter((row) => !row.ok);
-  console.log(`\nplatforms: ${rows.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.map((row) => row.name).join("; ")})` : ""}`);
+  // A failed row is one that failed unlisted or passed listed; the closing line stands alone.
+  const names = (list: Row[]) => list.map((row) => row.name).join("; ");
+  const failed = rows.filter((row) => row.ok === row.known);
+  const known = rows.filter((row) => !row.ok && row.known);
+  console.log("");
+  if (known.length > 0) console.log(`known failures (--known-failure): ${known.length}: ${names(known)}`);
+  if (failed.length > 0) console.log(`failed: ${names(failed)}`);
+  console.log(`platforms: ${rows.filter((row) => row.ok && !row.known).length} passed, ${failed.length} failed`);
   return failed.length === 0 ? 0 : 1;
 }
 
