@@ -5,7 +5,7 @@
  *    nodejs_compat; the same program bundled for browsers by esbuild;
  *  - the generator as a product: `tcgen import`, `verify`, `generate`, `diff` from the installed
  *    package in a TypeScript 5.9 project and in a TypeScript 7 project, the generated client compiled
- *    by the project's TypeScript and run; the bin's one-line message when its build is missing.
+ *    by the project's TypeScript and run; the bin's one-line messages when its build or hash-wasm is missing.
  * Prints one row per platform and exits 1 when any fails. `.ci/run` runs it (`npm run test:platforms`).
  * Usage: tsx test/platforms/matrix.ts [--only <name part>]... [--known-failure <name part>]... [--keep]
  * A known failure is reported and does not fail the run, but passing does: the flag must then go.
@@ -244,19 +244,31 @@ async function generatorProject(workDir: string, tarball: string, typescript: st
   return `import, verify, generate (--check), diff; compiled by tsc ${typescript} (skipLibCheck false), one call answered; ${installed.length} packages installed`;
 }
 
-/** The installed bin with its build taken away: one line saying what is missing, no stack trace. */
-async function missingBuild(consumerDir: string): Promise<string> {
-  const cli = path.join(consumerDir, "node_modules", "tcgen", "dist", "cli");
-  const aside = `${cli}.aside`;
-  await rename(cli, aside);
+/** Runs `action` with `dir` moved aside, and puts it back whatever happens. */
+async function withoutDir<T>(dir: string, action: () => Promise<T>): Promise<T> {
+  const aside = `${dir}.aside`;
+  await rename(dir, aside);
   try {
-    const result = await run(process.execPath, [path.join(consumerDir, "node_modules", "tcgen", "bin", "tcgen.js"), "generate"], { cwd: consumerDir, env: childEnv(), timeoutMs: 60_000 });
-    const lines = result.stderr.trim().split("\n");
-    if (result.code !== 1 || lines.length !== 1 || !/^tcgen: .*dist\/cli\/tcgen\.js is missing/.test(lines[0]!)) throw new StepError(describe("tcgen without dist/cli", result));
-    return `exit 1, "${lines[0]!.slice(0, 60)}…"`;
+    return await action();
   } finally {
-    await rename(aside, cli);
+    await rename(aside, dir);
   }
+}
+
+/** The installed bin run with a piece taken away must say what is missing in one line, no stack trace. */
+async function oneLineFailure(consumerDir: string, args: readonly string[], expected: RegExp): Promise<string> {
+  const bin = path.join(consumerDir, "node_modules", "tcgen", "bin", "tcgen.js");
+  const result = await run(process.execPath, [bin, ...args], { cwd: consumerDir, env: childEnv(), timeoutMs: 60_000 });
+  const lines = result.stderr.trim().split("\n");
+  if (result.code !== 1 || lines.length !== 1 || !expected.test(lines[0]!)) throw new StepError(describe(`tcgen ${args.join(" ")}`, result));
+  return lines[0]!.replace(consumerDir, ".");
+}
+
+async function missingPieces(consumerDir: string): Promise<string> {
+  const modules = path.join(consumerDir, "node_modules");
+  const noBuild = await withoutDir(path.join(modules, "tcgen", "dist", "cli"), () => oneLineFailure(consumerDir, ["generate"], /^tcgen: .*dist\/cli\/tcgen\.js is missing/));
+  const noHashWasm = await withoutDir(path.join(modules, "hash-wasm"), () => oneLineFailure(consumerDir, ["mock"], /^tcgen mock: Cannot find package 'hash-wasm'/));
+  return `exit 1 and one line each: without dist/cli/: "${noBuild.slice(0, 70)}…"; without hash-wasm: "${noHashWasm.slice(0, 60)}…"`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +329,7 @@ async function main(): Promise<number> {
     await attempt(`${WORKERD.name}, without nodejs_compat`, () => runWorkerd(consumerDir, mock!));
     await attempt("browser bundle (esbuild)", () => browserBundle(consumerDir));
     for (const typescript of TYPESCRIPT_VERSIONS) await attempt(`generator in a TypeScript ${typescript} project`, () => generatorProject(workDir, packed.tarball, typescript));
-    await attempt("bin without its build", () => missingBuild(consumerDir));
+    await attempt("bin with a piece missing", () => missingPieces(consumerDir));
   } finally {
     mock?.stop();
     if (values.keep) console.log(`kept ${workDir}`);
