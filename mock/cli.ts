@@ -2,24 +2,30 @@
  * `tcgen mock`: the emulator from the command line, with the fault-injection flags. Reached from
  * the `tcgen` entry (scripts/tcgen.ts), never from the generator's CLI: it handles its own usage
  * errors (exit 2) and failures (exit 1). `--service` picks the service (mock/services/); the help
- * shows a service's own flags only when it is selected.
+ * shows a service's own flags only when it is selected. `--spec` serves any spec's service from its
+ * examples; the generator that reads it is handed in by the entry (mock/ never imports scripts/).
  */
 import { parseArgs } from "node:util";
+import type { MockServiceDefinition } from "./definition.js";
 import { untilStopped } from "./lifetime.js";
+import { startMock } from "./server.js";
 import { MOCK_SERVICES, type MockService } from "./services/index.js";
 
 const DEFAULT_SERVICE = "mongodb";
 
 export const MOCK_USAGE = `Usage:
-  tcgen mock [--service <name>] [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
+  tcgen mock [--service <name>] [--spec <file|dir>] [--port <n>] [--host <addr>] [--secret-id <id> --secret-key <key>] [faults]
       Serve the local emulator of a service (one of: ${Object.keys(MOCK_SERVICES).join(", ")}; the first by default) on 127.0.0.1
       and a free port, until SIGINT/SIGTERM/SIGHUP or until the process that started it (npm, npx) exits;
       --exit-on-stdin-close also stops it when stdin closes. \`tcgen mock --service <name> --help\` adds the service's own flags.
+      --spec serves the service a spec describes (with --service if it describes several): the spec's
+             example answers, requests checked against its validators.
       faults: --no-rate-limit  --internal-error-rate <0-1>  --http-502-rate <0-1>  --http-503-rate <0-1>
               --drop-rate <0-1>  --latency <ms|min-max>  --clock-skew <seconds>  --seed <n>`;
 
 const COMMON_FLAGS = {
   service: { type: "string" },
+  spec: { type: "string" },
   help: { type: "boolean", default: false },
   port: { type: "string", default: "0" },
   host: { type: "string", default: "127.0.0.1" },
@@ -38,11 +44,14 @@ const COMMON_FLAGS = {
 
 class MockUsageError extends Error {}
 
+/** How `--spec` is read: the generator, given by the `tcgen` entry (scripts/cli/mock-spec.ts). */
+export type LoadSpecMock = (spec: string, service: string | undefined) => Promise<{ label: string; definition: MockServiceDefinition }>;
+
 /** Runs `tcgen mock <args>`; resolves with the exit code. */
-export async function runMockCommand(args: string[], debug = false): Promise<number> {
+export async function runMockCommand(args: string[], debug = false, loadSpecMock?: LoadSpecMock): Promise<number> {
   let service: MockService | undefined;
   try {
-    return await runMock(args, (selected) => (service = selected));
+    return await runMock(args, (selected) => (service = selected), loadSpecMock);
   } catch (error) {
     if (error instanceof MockUsageError || (error as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS")) {
       console.error(`tcgen mock: ${(error as Error).message}\n${MOCK_USAGE}${service ? `\n${service.help}` : ""}`);
@@ -54,20 +63,22 @@ export async function runMockCommand(args: string[], debug = false): Promise<num
   }
 }
 
-async function runMock(args: string[], selected: (service: MockService) => void): Promise<number> {
+async function runMock(args: string[], selected: (service: MockService) => void, loadSpecMock: LoadSpecMock | undefined): Promise<number> {
   const fail = (message: string): never => {
     throw new MockUsageError(message);
   };
-  const chosen = parseArgs({ args, strict: false, options: { service: { type: "string" } } }).values.service as string | undefined;
-  const name = chosen ?? DEFAULT_SERVICE;
-  const load = MOCK_SERVICES[name];
-  if (load === undefined) fail(`--service: no emulator for "${name}" (known: ${Object.keys(MOCK_SERVICES).join(", ")})`);
-  const service = await load!();
+  const early = parseArgs({ args, strict: false, options: { service: { type: "string" }, spec: { type: "string" } } }).values;
+  const chosen = early.service as string | undefined;
+  const spec = early.spec as string | undefined;
+  // Without --spec, a service with behaviour of its own (mock/services/); with it, the spec's service.
+  const load = spec === undefined ? MOCK_SERVICES[chosen ?? DEFAULT_SERVICE] : undefined;
+  if (spec === undefined && load === undefined) fail(`--service: no emulator for "${chosen}" (known: ${Object.keys(MOCK_SERVICES).join(", ")}; or serve a spec with --spec)`);
+  const builtIn = load === undefined ? undefined : await load();
   // A service's own flags are shown when it is named, not for the default.
-  if (chosen !== undefined) selected(service);
-  const { values } = parseArgs({ args, strict: true, options: { ...COMMON_FLAGS, ...service.flags } });
+  if (chosen !== undefined && builtIn !== undefined) selected(builtIn);
+  const { values } = parseArgs({ args, strict: true, options: { ...COMMON_FLAGS, ...builtIn?.flags } });
   if (values.help) {
-    console.log(chosen === undefined ? MOCK_USAGE : `${MOCK_USAGE}\n${service.help}`);
+    console.log(chosen === undefined || builtIn === undefined ? MOCK_USAGE : `${MOCK_USAGE}\n${builtIn.help}`);
     return 0;
   }
   const port = Number(values.port);
@@ -113,6 +124,9 @@ async function runMock(args: string[], selected: (service: MockService) => void)
   };
   const secretId = text("secret-id");
   const secretKey = text("secret-key");
+  if (spec !== undefined && loadSpecMock === undefined) fail("--spec needs the generator: run it as `tcgen mock`");
+  // The spec is read once the flags are known to be right: generating it takes a moment.
+  const service = builtIn ?? specService(await loadSpecMock!(spec!, chosen));
   const mock = await service.start(
     { port, host: text("host") ?? "127.0.0.1", faults, values, ...(secretId && secretKey ? { credentials: { secretId, secretKey } } : {}) },
     fail,
@@ -130,6 +144,17 @@ async function runMock(args: string[], selected: (service: MockService) => void)
   await mock.close();
   console.log(`tcgen mock: stopped (${reason === "parent-exited" ? "the process that started it exited" : reason === "stdin-closed" ? "stdin closed" : reason})`);
   return 0;
+}
+
+/** A spec's service served by the generic emulator: example answers, no flags of its own. */
+function specService(loaded: Awaited<ReturnType<LoadSpecMock>>): MockService {
+  return {
+    label: loaded.label,
+    flags: {},
+    help: "",
+    start: (options) =>
+      startMock(loaded.definition, { port: options.port, host: options.host, faults: options.faults, ...(options.credentials ? { credentials: options.credentials } : {}) }),
+  };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -52,6 +52,11 @@ export async function main(argv: string[]): Promise<number> {
         reportInternalError(error, debug);
         return INTERNAL_ERROR_EXIT_CODE;
       });
+    // `tcgen <command> --help` is a question, not wrong usage (diff and mock answer it themselves).
+    if ((command === "generate" || command === "import" || command === "verify") && (rest.includes("--help") || rest.includes("-h"))) {
+      console.log(USAGE);
+      return 0;
+    }
     if (command === "generate") return await guarded(() => runGenerate(rest));
     if (command === "import") return await guarded(async () => (await import("../import/command.js")).runImportCommand(rest));
     if (command === "verify") return await guarded(async () => (await import("../verify/command.js")).runVerify(rest));

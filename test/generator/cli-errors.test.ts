@@ -92,3 +92,14 @@ describe("tcgen generate", () => {
     expect(await main(["generate", "--nope"])).toBe(2);
   });
 });
+
+describe("tcgen <command> --help", () => {
+  it.each(["generate", "import", "verify"])("%s --help prints the usage and exits 0, writing nothing", async (command) => {
+    const out: string[] = [];
+    captureStderr();
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void out.push(args.join(" ")));
+    expect(await main([command, "--help"])).toBe(0);
+    expect(out.join("\n")).toContain(`tcgen ${command} `);
+    expect(stderr).toEqual([]);
+  });
+});

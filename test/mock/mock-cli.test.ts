@@ -2,12 +2,15 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createMongodbClient } from "../../generated/mongodb/index.js";
 import { MOCK_CREDENTIALS } from "../../mock/server.js";
 import { TCGEN_VERSION } from "../../runtime/version.js";
-import { repoRoot, runCli } from "../support/helpers.js";
+import { generate } from "../../scripts/generate.js";
+import { repoRoot, runCli, scratchDir } from "../support/helpers.js";
 
 function startCli(args: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/tcgen.ts"), "mock", ...args], { cwd: repoRoot });
@@ -78,6 +81,51 @@ describe("tcgen mock", () => {
     expect((await runCli(["mock", "--service", "nope"])).code).toBe(2);
     expect((await runCli(["frobnicate"])).code).toBe(2);
     expect((await runCli(["generate", "--bogus"])).code).toBe(2);
+  });
+});
+
+describe("tcgen mock --spec", () => {
+  const cvmSpec = "test/fixtures/specs/cvm/2017-03-12.yaml";
+  type Client = Record<string, (input: unknown) => Promise<Record<string, unknown>>>;
+
+  it("serves the service of any spec: its example answers, requests checked against its validators", async () => {
+    const scratch = await scratchDir("mock-spec");
+    try {
+      await generate({ spec: cvmSpec, out: scratch, cwd: repoRoot });
+      const { createCvmClient } = (await import(pathToFileURL(path.join(scratch, "cvm", "index.ts")).href)) as { createCvmClient: (options: object) => Client };
+      const { child, ready, output } = startCli(["--spec", cvmSpec]);
+      const endpoint = await ready;
+      expect(output()).toContain("cvm 2017-03-12");
+      const cvm = createCvmClient({ endpoint, credentials: MOCK_CREDENTIALS });
+      const answer = await cvm["describeInstances"]!({ Limit: 1, Filters: [{ Name: "instance-name", Values: ["web"] }] });
+      expect(answer["InstanceSet"]).toEqual([{ InstanceId: "ins-xxxxxxxx", InstanceState: "RUNNING" }]);
+      // The emulator checks what the client did not: Limit above the spec's maximum of 100.
+      const unchecked = createCvmClient({ endpoint, credentials: MOCK_CREDENTIALS, validate: { request: false } });
+      await expect(unchecked["describeInstances"]!({ Limit: 500 })).rejects.toMatchObject({ code: expect.stringMatching(/^InvalidParameter/) });
+      child.kill("SIGTERM");
+      expect((await once(child, "exit"))[0]).toBe(0);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a bad spec at its file:line:col, a missing service by name, and a typo in a flag before reading the spec", async () => {
+    const scratch = await scratchDir("mock-spec-bad");
+    try {
+      await mkdir(path.join(scratch, "spec"));
+      const good = readFileSync(path.join(repoRoot, cvmSpec), "utf8");
+      await writeFile(path.join(scratch, "spec", "cvm.yaml"), good.replace("operationId: StartInstances", "operationId: 12"));
+      const bad = await runCli(["mock", "--spec", path.join(scratch, "spec")]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/cvm\.yaml:\d+:\d+: /);
+      const missing = await runCli(["mock", "--spec", cvmSpec, "--service", "cbs"]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('does not describe "cbs" (it describes cvm)');
+      const typo = await runCli(["mock", "--spec", cvmSpec, "--prot", "1"]);
+      expect(typo.code).toBe(2);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });
 
