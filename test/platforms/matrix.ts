@@ -4,9 +4,9 @@
  *    installed package's bin, on loopback: on Node 20, 22 and 24, Bun, Deno, and workerd without
  *    nodejs_compat; the same program bundled for browsers by esbuild;
  *  - publint and @arethetypeswrong/cli (attw, every resolution mode) on the tarball;
- *  - the generator as a product: `tcgen import`, `verify`, `generate`, `diff` from the installed
- *    package in a TypeScript 5.9 project and in a TypeScript 7 project, the generated client compiled
- *    by the project's TypeScript and run; the bin's one-line messages when its build or hash-wasm is missing.
+ *  - the generator as a product: `tcgen import`, `verify`, `generate`, `diff`, `mock --spec` from the
+ *    installed package in a TypeScript 5.9 project and in a TypeScript 7 project, the generated client
+ *    compiled by the project's TypeScript and run; the bin's one-line messages when its build or hash-wasm is missing.
  * Prints one row per platform and exits 1 when any fails. `.ci/run` runs it (`npm run test:platforms`).
  * Usage: tsx test/platforms/matrix.ts [--only <name part>]... [--known-failure <name part>]... [--keep]
  * A known failure is reported and does not fail the run, but passing does: the flag must then go.
@@ -110,17 +110,18 @@ interface RunningMock {
   stop(): void;
 }
 
-/** `tcgen mock` from the installed package's bin, on 127.0.0.1 and a free port. */
-async function startInstalledMock(consumerDir: string): Promise<RunningMock> {
-  const bin = path.join(consumerDir, "node_modules", "tcgen", "bin", "tcgen.js");
-  const child = spawn(process.execPath, [bin, "mock", "--port", "0", "--secret-id", MOCK_KEY.secretId, "--secret-key", MOCK_KEY.secretKey], {
-    cwd: consumerDir,
+/** `tcgen mock` from the installed package's bin, on 127.0.0.1 and a free port, with MOCK_KEY. */
+async function startInstalledMock(projectDir: string, args: readonly string[] = []): Promise<RunningMock> {
+  const bin = path.join(projectDir, "node_modules", "tcgen", "bin", "tcgen.js");
+  const child = spawn(process.execPath, [bin, "mock", ...args, "--port", "0", "--secret-id", MOCK_KEY.secretId, "--secret-key", MOCK_KEY.secretKey], {
+    cwd: projectDir,
     env: childEnv(),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcgen mock printed no address in 60 s: ${output}`)), 60_000);
+    // With --spec it generates the service first.
+    const timer = setTimeout(() => reject(new StepError(`tcgen mock printed no address in 120 s: ${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const found = /listening on (http:\/\/\S+)/.exec(output)?.[1];
@@ -131,7 +132,7 @@ async function startInstalledMock(consumerDir: string): Promise<RunningMock> {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`tcgen mock exited with ${code}: ${output}`)));
+    child.once("exit", (code) => reject(new StepError(`tcgen mock exited with ${code}: ${output}`)));
   });
   return { url, stop: () => killChild(child) };
 }
@@ -270,11 +271,19 @@ async function generatorProject(workDir: string, tarball: string, typescript: st
   const compilerOptions = { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", lib: ["ES2022"], types: ["node"], strict: true, skipLibCheck: false, rootDir: "src", outDir: "out" };
   await writeFile(path.join(dir, "tsconfig.json"), `${JSON.stringify({ compilerOptions, include: ["src"] }, null, 2)}\n`);
   await step(`tsc ${typescript}`, "npx", ["--no", "--", "tsc", "-p", "tsconfig.json", "--pretty", "false"], dir);
-  const called = await step("node out/call-generated.js", process.execPath, ["out/call-generated.js"], dir);
-  const printed = lastJsonLine<{ requestId: string; actions: string[] }>(called, "call-generated.js");
+  const inProcess = await step("node out/call-generated.js", process.execPath, ["out/call-generated.js"], dir);
+  const printed = lastJsonLine<{ requestId: string; actions: string[] }>(inProcess, "call-generated.js");
   if (JSON.stringify(printed.actions) !== '["DescribeFileSystems"]') throw new StepError(`the emulator saw ${JSON.stringify(printed.actions)}`);
+  const specMock = await startInstalledMock(dir, ["--spec", "spec"]);
+  try {
+    const served = await step("node out/call-generated.js <tcgen mock --spec>", process.execPath, ["out/call-generated.js", specMock.url, MOCK_KEY.secretId, MOCK_KEY.secretKey], dir);
+    const answer = lastJsonLine<{ requestId: unknown }>(served, "call-generated.js against tcgen mock --spec");
+    if (typeof answer.requestId !== "string" || answer.requestId === "") throw new StepError(`tcgen mock --spec answered ${served.stdout}`);
+  } finally {
+    specMock.stop();
+  }
   const installed = await listInstalled(path.join(dir, "node_modules"));
-  return `import, verify, generate (--check), diff; compiled by tsc ${typescript} (skipLibCheck false), one call answered; ${installed.length} packages installed`;
+  return `import, verify, generate (--check), diff; compiled by tsc ${typescript} (skipLibCheck false); one call answered in process and by tcgen mock --spec; ${installed.length} packages installed`;
 }
 
 /** Runs `action` with `dir` moved aside, and puts it back whatever happens. */
