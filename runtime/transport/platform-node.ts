@@ -1,20 +1,25 @@
 /**
  * The transports on Node (package.json `#transport`, condition `node`; Bun and Deno resolve it too):
  * node:http keep-alive (./node.ts) with the environment's proxy, or `fetch` when a custom one is
- * given (or, should this module run where `process.versions.node` is missing, the global one).
+ * given (or, should this module run where `process.versions.node` is missing, the global one). The
+ * fetch transport is loaded only then: a Node program that sends over node:http neither loads nor
+ * (with code splitting) bundles it.
  */
 import { DEFAULT_MAX_ANSWER_BYTES } from "./answer.js";
 import type { TextResult } from "./envelope.js";
-import { fetchTransport, sendProviderWithFetch } from "./fetch.js";
 import { sendWithNode, type NodeSendOptions } from "./node.js";
 import { globalFetch, type ProviderSendOptions, type Transport, type TransportOptions } from "./platform.js";
 import type { PreparedRequest } from "../request/prepare.js";
 import { proxyFromEnvironment } from "./proxy.js";
 
+const fetchModule = () => import("./fetch.js");
 const onNode = (): boolean => typeof process === "object" && typeof process.versions?.node === "string";
 
 export function clientTransport(options: TransportOptions): Transport {
-  if (options.fetch !== undefined || !onNode()) return fetchTransport(options.fetch ?? globalFetch, options);
+  if (options.fetch !== undefined || !onNode()) {
+    const transport = fetchModule().then((module) => module.fetchTransport(options.fetch ?? globalFetch, options));
+    return async (action, prepared, scope) => (await transport)(action, prepared, scope);
+  }
   const nodeOptions: NodeSendOptions = {
     idleTimeoutMs: options.idleTimeoutMs,
     maxAnswerBytes: options.maxAnswerBytes,
@@ -27,7 +32,7 @@ export function clientTransport(options: TransportOptions): Transport {
 }
 
 export function sendProviderRequest(prepared: PreparedRequest, options: ProviderSendOptions): Promise<TextResult> {
-  if (!onNode()) return sendProviderWithFetch(prepared, options);
+  if (!onNode()) return fetchModule().then((module) => module.sendProviderWithFetch(prepared, options));
   return sendWithNode(options.what, prepared, options.signal, {
     idleTimeoutMs: options.timeoutMs,
     maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
