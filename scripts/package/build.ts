@@ -30,9 +30,10 @@ export function conditionTargets(value: unknown): string[] {
   return Object.values(value).flatMap(conditionTargets);
 }
 
+/** The compiled modules and declarations under `dir` (tsc writes no folder with such a name). */
 async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  const names = await readdir(dir, { recursive: true });
+  return names.filter((name) => name.endsWith(".js") || name.endsWith(".d.ts")).map((name) => path.join(dir, name));
 }
 
 /** `./x.js` → `./x.cjs`: a relative specifier of the ESM tree as the CommonJS tree names it. */
