@@ -23,6 +23,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { generate } from "../../scripts/generate.js";
 import { outDir, repoRoot } from "../lib/paths.js";
+import { minifiedBundle } from "../lib/bundle-options.js";
 import { platformSources } from "../lib/platform-sources.js";
 import { renderTable } from "../lib/table.js";
 import { writeSyntheticSpec } from "../make-synthetic-spec.js";
@@ -82,16 +83,9 @@ async function bundleSize(source: string, dir: string, name: string, variant: Bu
   const platform = variant === "browser" ? "browser" : "node";
   const split = variant === "node, split";
   const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform,
-    format: "esm",
-    target: platform === "node" ? "node20" : "es2022",
+    ...minifiedBundle(entry, platform),
     plugins: [platformSources(platform)],
     ...(split ? { splitting: true, outdir: path.join(dir, `${name}-split`), metafile: true } : {}),
-    write: false,
-    logLevel: "silent",
   });
   if (!split) {
     const contents = result.outputFiles[0]!.contents;

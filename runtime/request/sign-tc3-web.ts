@@ -5,19 +5,8 @@
  * node:crypto signer (./sign-tc3.ts), and the results are the same byte for byte
  * (test/runtime/sign-tc3-web.test.ts runs the published vectors through both).
  */
-import {
-  checkSigningKeyInputs,
-  MAX_SIGNING_KEY_CACHE_SIZE,
-  signingKeyCacheKey,
-  TC3_KEY_PREFIX,
-  TC3_REQUEST,
-  tc3CanonicalRequest,
-  tc3Scope,
-  tc3Signature,
-  tc3StringToSign,
-  type Tc3Request,
-  type Tc3Signature,
-} from "./tc3.js";
+import * as tc3 from "./tc3.js";
+import type { Tc3Request, Tc3Signature } from "./tc3.js";
 
 export { tc3Date } from "./tc3.js";
 export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./tc3.js";
@@ -36,28 +25,28 @@ const signingKeyCache = new Map<string, Promise<SigningKey>>();
 
 /** Signs one request. Pure: the module's caches change how fast a result comes, never what it is. */
 export async function signTc3(request: Tc3Request): Promise<Tc3Signature> {
-  const scope = tc3Scope(request);
+  const scope = tc3.scopeOf(request);
   const hashedPayload = await sha256Hex(request.payload);
-  const canonicalRequest = tc3CanonicalRequest(request, scope, hashedPayload);
+  const canonicalRequest = tc3.canonicalRequestOf(request, scope, hashedPayload);
   const hashedCanonicalRequest = await sha256Hex(canonicalRequest);
-  const stringToSign = tc3StringToSign(request, scope, hashedCanonicalRequest);
+  const stringToSign = tc3.stringToSignOf(request, scope, hashedCanonicalRequest);
   const { key } = await signingKey(request.credentials.secretKey, scope.date, request.service);
   const signature = hex(await crypto.subtle.sign("HMAC", key, encoder.encode(stringToSign)));
-  return tc3Signature(request, scope, { hashedPayload, canonicalRequest, hashedCanonicalRequest, stringToSign, signature });
+  return tc3.signatureOf(request, scope, { hashedPayload, canonicalRequest, hashedCanonicalRequest, stringToSign, signature });
 }
 
 /** kDate → kService → kSigning for one secret key, UTC date and service; a copy of the cached key. */
 export async function deriveTc3SigningKey(secretKey: string, date: string, service: string): Promise<Uint8Array> {
-  checkSigningKeyInputs(secretKey, date, service);
+  tc3.checkSigningKeyInputs(secretKey, date, service);
   return (await signingKey(secretKey, date, service)).raw.slice();
 }
 
 function signingKey(secretKey: string, date: string, service: string): Promise<SigningKey> {
-  const cacheKey = signingKeyCacheKey(secretKey, date, service);
+  const cacheKey = tc3.signingKeyCacheKey(secretKey, date, service);
   let key = signingKeyCache.get(cacheKey);
   if (key === undefined) {
     key = derive(secretKey, date, service);
-    if (signingKeyCache.size >= MAX_SIGNING_KEY_CACHE_SIZE) signingKeyCache.clear();
+    if (signingKeyCache.size >= tc3.MAX_SIGNING_KEY_CACHE_SIZE) signingKeyCache.clear();
     signingKeyCache.set(cacheKey, key);
     // A failed derivation is not kept: the next signature tries again.
     key.catch(() => signingKeyCache.get(cacheKey) === key && signingKeyCache.delete(cacheKey));
@@ -66,9 +55,9 @@ function signingKey(secretKey: string, date: string, service: string): Promise<S
 }
 
 async function derive(secretKey: string, date: string, service: string): Promise<SigningKey> {
-  const kDate = await hmac(encoder.encode(TC3_KEY_PREFIX + secretKey), date);
+  const kDate = await hmac(encoder.encode(tc3.TC3_KEY_PREFIX + secretKey), date);
   const kService = await hmac(kDate, service);
-  const raw = await hmac(kService, TC3_REQUEST);
+  const raw = await hmac(kService, tc3.TC3_REQUEST);
   return { raw, key: await importHmacKey(raw) };
 }
 

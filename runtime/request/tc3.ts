@@ -103,7 +103,7 @@ export interface Tc3Scope {
 }
 
 /** Checks a request and computes what needs no hashing; throws a TypeError naming what is wrong. */
-export function tc3Scope(request: Tc3Request): Tc3Scope {
+export function scopeOf(request: Tc3Request): Tc3Scope {
   const { credentials, service, payload } = request;
   assertCredentials(credentials);
   assertService(service);
@@ -118,19 +118,19 @@ export function tc3Scope(request: Tc3Request): Tc3Scope {
   return { date, canonicalHeaders, signedHeaders, credentialScope: `${date}/${service}/${TC3_REQUEST}` };
 }
 
-export function tc3CanonicalRequest(request: Tc3Request, scope: Tc3Scope, hashedPayload: string): string {
+export function canonicalRequestOf(request: Tc3Request, scope: Tc3Scope, hashedPayload: string): string {
   return (
     `${request.method.toUpperCase()}\n${CANONICAL_URI}\n${request.query ?? ""}\n` +
     `${scope.canonicalHeaders}\n${scope.signedHeaders}\n${hashedPayload}`
   );
 }
 
-export function tc3StringToSign(request: Tc3Request, scope: Tc3Scope, hashedCanonicalRequest: string): string {
+export function stringToSignOf(request: Tc3Request, scope: Tc3Scope, hashedCanonicalRequest: string): string {
   return `${TC3_ALGORITHM}\n${request.timestamp}\n${scope.credentialScope}\n${hashedCanonicalRequest}`;
 }
 
 /** The signature with every intermediate value, once the hashes are known. */
-export function tc3Signature(
+export function signatureOf(
   request: Tc3Request,
   scope: Tc3Scope,
   hashes: { readonly hashedPayload: string; readonly canonicalRequest: string; readonly hashedCanonicalRequest: string; readonly stringToSign: string; readonly signature: string },
