@@ -15,6 +15,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { minifiedBundle } from "../lib/bundle-options.js";
 import { childEnv, run, runSync } from "../lib/proc.js";
 import { outDir, repoRoot } from "../lib/paths.js";
 import { median } from "../lib/stats.js";
@@ -167,16 +168,7 @@ console.log(Tasks[0].Status);
 
 async function bundle(entry: string, platform: "node" | "browser"): Promise<BundleResult> {
   try {
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      platform,
-      format: "esm",
-      target: platform === "node" ? "node20" : "es2022",
-      write: false,
-      logLevel: "silent",
-    });
+    const result = await build(minifiedBundle(entry, platform));
     const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
     const gzipBytes = result.outputFiles.reduce((sum, file) => sum + gzipSync(file.contents, { level: 9 }).byteLength, 0);
     return { platform, ok: true, bytes, gzipBytes };
