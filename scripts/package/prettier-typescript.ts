@@ -1,5 +1,5 @@
 /**
- * What the bundled command gets for `import * as prettier from "prettier"` (scripts/build/cli.ts):
+ * What the bundled command gets for `import * as prettier from "prettier"` (scripts/package/cli.ts):
  * Prettier's standalone build with the two plugins that format TypeScript. Prettier's Node entry
  * loads every built-in language's plugin (about 5 MB minified); the generator formats TypeScript only,
  * and the standalone `format` with these plugins prints exactly what the Node entry prints.
