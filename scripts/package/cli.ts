@@ -6,7 +6,7 @@
  * consumer's TypeScript version never meets the generator's, and nothing runs at install.
  * `hash-wasm` stays outside: it is the package's one runtime dependency (the emulator's CRC-64).
  */
-import { rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Metafile, type Plugin } from "esbuild";
@@ -14,8 +14,14 @@ import { libraryGlobals } from "../check/emitted-names.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const outDir = path.join(repoRoot, "dist", "cli");
-/** Built here, then moved to outDir: chunk names carry hashes, so a build in place would leave old chunks. */
-const buildDir = path.join(repoRoot, "dist", ".cli-build");
+/**
+ * Built here, then swapped into outDir: chunk names carry hashes, so a build in place would leave old
+ * chunks. Per process, since tests pack (and so build) concurrently; outside dist/, so that a
+ * concurrent `npm pack` never takes it in.
+ */
+const scratchDir = path.join(repoRoot, "node_modules", ".cache", "tcgen-cli");
+const buildDir = path.join(scratchDir, `build-${process.pid}`);
+const replacedDir = path.join(scratchDir, `replaced-${process.pid}`);
 
 /** Runtime dependencies of the package: installed next to tcgen, so never bundled. */
 const EXTERNAL = ["hash-wasm"];
@@ -68,9 +74,24 @@ export async function buildCli(): Promise<Metafile> {
       "unsupported-require-call": "silent",
     },
   });
-  await rm(outDir, { recursive: true, force: true });
-  await rename(buildDir, outDir);
+  await mkdir(path.dirname(outDir), { recursive: true });
+  await swapInto(buildDir, outDir);
   return result.metafile;
+}
+
+/** Two renames, so dist/cli/ is missing only between them; a build that lost a race to another keeps the other's. */
+async function swapInto(built: string, target: string): Promise<void> {
+  await rename(target, replacedDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  try {
+    await rename(built, target);
+  } catch (error) {
+    // Another build moved its output in between: the same sources, the same output.
+    if ((error as NodeJS.ErrnoException).code !== "ENOTEMPTY" && (error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    await rm(built, { recursive: true, force: true });
+  }
+  await rm(replacedDir, { recursive: true, force: true });
 }
 
 async function bundledBytes(metafile: Metafile): Promise<number> {
