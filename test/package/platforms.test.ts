@@ -127,7 +127,7 @@ describe("the packed package on every kind of consumer", { timeout: CHILD_TIMEOU
     workDir = await mkdtemp(path.join(tmpdir(), "tcgen-platforms-"));
     const packDir = path.join(workDir, "pack");
     await mkdir(packDir);
-    // npm pack runs `prepare`, the build: dist/ and dist/cjs/ as published.
+    // npm pack runs `prepack`, the build: dist/, dist/cjs/ and dist/cli/ as published.
     succeeded("npm pack", await exec("npm", ["pack", "--pack-destination", packDir], repoRoot));
     tarball = path.join(packDir, (await readdir(packDir)).find((name) => name.endsWith(".tgz"))!);
     esmDir = path.join(workDir, "esm");

@@ -246,7 +246,7 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     if (tarballs.length !== 1) throw new Error(`expected one tarball in ${packDir}, found ${JSON.stringify(tarballs)}`);
     tarball = path.join(packDir, tarballs[0]!);
     tarballBytes = (await stat(tarball)).size;
-    // --json output may be preceded by the prepare script's banner: parse from the array's start.
+    // --json output may be preceded by the prepack script's banner: parse from the array's start.
     const jsonStart = packed.stdout.search(/^\[/m);
     if (jsonStart >= 0) {
       try {
