@@ -12,6 +12,7 @@ import type { Credentials } from "../runtime/credentials.js";
 import { answerPlan, parseWithInt64, requestPlan, stringifyWithInt64 } from "../runtime/transport/int64.js";
 import { MAX_GET_QUERY_BYTES } from "../runtime/request/prepare.js";
 import { unflattenParams } from "../runtime/request/wire.js";
+import { pointerSegments } from "../runtime/validation/validation.js";
 import type { MockActionDefinition, MockServiceDefinition } from "./definition.js";
 import { decideFault, latencyOf, RateLimiter, seededRandom, type MockFaults } from "./faults.js";
 import { KeyStore } from "./keys.js";
@@ -341,11 +342,7 @@ const COMMON_QUERY_PARAMS = new Set(["Action", "Version", "Region", "Timestamp",
 /** Tencent's code for the first validation issue, naming the parameter as Tencent does (`Filters.0.Name`). */
 export function failureOf(issues: readonly { path: string; keyword: string; message: string }[]): ApiFailure {
   const issue = issues[0]!;
-  const name = issue.path
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .join(".");
+  const name = pointerSegments(issue.path).join(".");
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
   const subject = name === "" ? "the request" : `parameter ${name}`;
   switch (issue.keyword) {

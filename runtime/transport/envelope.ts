@@ -1,5 +1,6 @@
 /** Tencent's answer envelope: `{"Response": {...}}` on success, `{"Response": {"Error": {...}}}` on failure. */
 import { TencentCloudApiError, TencentCloudTransportError } from "../errors/index.js";
+import { isJsonObject } from "../validation/checks.js";
 
 /** An answer as text: what openapi-fetch resolves with for `parseAs: "text"`, or the Node transport. */
 export interface TextResult {
@@ -37,13 +38,13 @@ export function readEnvelope<T>(action: string, result: TextResult, options: Env
   } catch {
     throw fail(text === "" ? "empty answer, expected a JSON envelope" : "answer is not JSON");
   }
-  const body = isRecord(envelope) ? envelope["Response"] : undefined;
-  if (!isRecord(body)) throw fail('answer has no "Response" object');
+  const body = isJsonObject(envelope) ? envelope["Response"] : undefined;
+  if (!isJsonObject(body)) throw fail('answer has no "Response" object');
 
   const requestId = typeof body["RequestId"] === "string" ? body["RequestId"] : undefined;
   if (body["Error"] !== undefined) {
     const error = body["Error"];
-    if (!isRecord(error) || typeof error["Code"] !== "string") throw fail('"Response.Error" has no string "Code"');
+    if (!isJsonObject(error) || typeof error["Code"] !== "string") throw fail('"Response.Error" has no string "Code"');
     throw new TencentCloudApiError({
       code: error["Code"],
       message: typeof error["Message"] === "string" ? redact(error["Message"]) : "",
@@ -55,8 +56,4 @@ export function readEnvelope<T>(action: string, result: TextResult, options: Env
     });
   }
   return body as T;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

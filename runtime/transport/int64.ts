@@ -16,6 +16,8 @@
  * job queues; a `bigint` makes `JSON.stringify` throw).
  */
 
+import { isJsonObject } from "../validation/checks.js";
+
 /** Where marked members are inside a value: emitted by the generator per schema that holds one. */
 export type Int64Plan =
   /** This value is a marked member. */
@@ -129,7 +131,7 @@ function converterOf(plan: Int64Plan, plans: Int64Plans): Converter {
       const each = compile(at.values);
       return (holder, key, state) => {
         const object = holder[key];
-        if (!isPlainObject(object)) return;
+        if (!isJsonObject(object)) return;
         for (const member of Object.keys(object)) each(object, member, state);
       };
     }
@@ -139,7 +141,7 @@ function converterOf(plan: Int64Plan, plans: Int64Plans): Converter {
     const inner = nested.map((name) => compile(at.members[name]!));
     return (holder, key, state) => {
       const object = holder[key];
-      if (!isPlainObject(object)) return;
+      if (!isJsonObject(object)) return;
       for (let i = 0; i < marked.length; i++) {
         const name = marked[i]!;
         const value = object[name];
@@ -181,10 +183,6 @@ function convertNumber(holder: Record<string | number, unknown>, key: string | n
   const exact = state.digits?.get(holder)?.get(key);
   if (exact !== undefined) holder[key] = exact;
   else state.inexact = true;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `JSON.stringify(value)`, except that marked members holding decimal strings are written as bare numbers. */

@@ -101,10 +101,14 @@ export function toStandardResult<T>(result: ValidationResult<T>): StandardSchema
 }
 
 function pointerKeys(pointer: string): (string | number)[] {
+  return pointerSegments(pointer).map((key) => (/^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : key));
+}
+
+/** The member names of an issue's JSON pointer, decoded (RFC 6901: `~1` → `/`, `~0` → `~`); `""` is the root. */
+export function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];
   return pointer
     .slice(1)
     .split("/")
-    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .map((key) => (/^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : key));
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
