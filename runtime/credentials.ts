@@ -31,7 +31,6 @@ export type CredentialsProvider = (options: { readonly signal: AbortSignal }) =>
 /** What a client calls before each request: its current credentials, waited for within `signal`. */
 export type CredentialsSource = (signal?: AbortLike) => Promise<Credentials>;
 
-export { CREDENTIAL_ENV } from "./credentials/env.js";
 export { CREDENTIALS_TIMEOUT_MS, REFRESH_MARGIN_MS } from "./credentials/refresh.js";
 
 export interface CredentialsOptions {

@@ -16,6 +16,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { minifiedBundle } from "../lib/bundle-options.js";
+import { buildPackage } from "../../scripts/package/build.js";
 import { childEnv, run, runSync } from "../lib/proc.js";
 import { outDir, repoRoot } from "../lib/paths.js";
 import { median } from "../lib/stats.js";
@@ -120,7 +121,7 @@ async function install(dir: string, spec: string, versionNames: string[]): Promi
   };
 }
 
-/** tsc into a staging copy of the package, then `npm pack` it (scripts off: the build is done). */
+/** tsc and the CommonJS build into a staging copy of the package, then `npm pack` it (scripts off: the build is done). */
 async function packTcgen(): Promise<FootprintResult["pack"]> {
   const stage = path.join(outDir, "pkg");
   await rm(stage, { recursive: true, force: true });
@@ -141,6 +142,12 @@ async function packTcgen(): Promise<FootprintResult["pack"]> {
   const tscErrors = tsc.code === 0 ? [] : tsc.stdout.trim().split("\n").filter((l) => l.includes("error TS")).slice(0, 20);
   if (!existsSync(path.join(stage, "dist", "generated", "mongodb", "index.js"))) {
     return { ok: false, tscErrors, error: `tsc produced no dist/generated/mongodb/index.js (exit ${tsc.code}): ${tsc.stdout.slice(-800)}` };
+  }
+  // The rest of `npm run build`: the CommonJS tree in dist/cjs/, and every exported file checked.
+  try {
+    await buildPackage(stage);
+  } catch (error) {
+    return { ok: false, tscErrors, error: `the CommonJS build failed: ${error instanceof Error ? error.message : String(error)}` };
   }
   const pack = await run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", outDir], { cwd: stage, env: childEnv(), timeoutMs: 120_000 });
   if (pack.code !== 0) return { ok: false, tscErrors, error: `npm pack exited ${pack.code}: ${pack.stderr.slice(-800)}` };

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { sourcePathsOption } from "./source-paths.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -84,6 +85,7 @@ export function strictCompilerOptions(ts: typeof import("typescript")): import("
     noFallthroughCasesInSwitch: true,
     verbatimModuleSyntax: true,
     skipLibCheck: true,
+    paths: sourcePathsOption(),
   };
 }
 
