@@ -5,8 +5,8 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The oldest Node.js major that package.json's `engines` admits. */
-const MINIMUM_NODE_MAJOR = 20;
+/** The oldest Node.js that package.json's `engines` admits. */
+const MINIMUM_NODE = [20, 3, 0];
 
 /** An internal error of tcgen, as the CLI exits with it (`EX_SOFTWARE`). */
 const INTERNAL_ERROR_EXIT_CODE = 70;
@@ -16,11 +16,17 @@ function fail(command, message, exitCode = 1) {
   process.exitCode = exitCode;
 }
 
+function atLeast(version, minimum) {
+  for (let i = 0; i < minimum.length; i++) {
+    if ((version[i] ?? 0) !== minimum[i]) return (version[i] ?? 0) > minimum[i];
+  }
+  return true;
+}
+
 /** Runs `program` (relative to bin/) as `command`, or says in one line why it cannot. */
 export function launch(command, program) {
-  const major = Number(process.versions.node.split(".")[0]);
-  if (!(major >= MINIMUM_NODE_MAJOR)) {
-    return fail(command, `needs Node.js ${MINIMUM_NODE_MAJOR} or later; this is Node.js ${process.version}`);
+  if (!atLeast(process.versions.node.split(".").map(Number), MINIMUM_NODE)) {
+    return fail(command, `needs Node.js ${MINIMUM_NODE.join(".")} or later; this is Node.js ${process.version}`);
   }
   const file = new URL(program, import.meta.url);
   if (!existsSync(file)) {
