@@ -148,11 +148,12 @@ function checkOneCall(result: RunResult, what: string): string {
   return `one call: RequestId ${printed.requestId}; wrong key: ${EXPECTED_WRONG_KEY}`;
 }
 
-/** A program that runs the one-call program with the runtime's own launcher. */
-async function runOneCall(runtime: Runtime, consumerDir: string, mock: RunningMock, args: (binary: string) => string[]): Promise<string> {
+/** The one-call program run by the runtime (`launch`: the runtime's arguments before the file). */
+async function runOneCall(runtime: Runtime, consumerDir: string, mock: RunningMock, launch: readonly string[]): Promise<string> {
   const binary = await ensureRuntime(runtime);
+  // Deno's and Bun's caches inside the project: nothing of theirs outside it.
   const env = childEnv({ DENO_NO_UPDATE_CHECK: "1", DENO_DIR: path.join(consumerDir, ".deno"), BUN_INSTALL_CACHE_DIR: path.join(consumerDir, ".bun") });
-  const result = await run(binary, [...args(binary), "run.mjs", mock.url, MOCK_KEY.secretId, MOCK_KEY.secretKey], { cwd: consumerDir, env, timeoutMs: STEP_TIMEOUT_MS });
+  const result = await run(binary, [...launch, "run.mjs", mock.url, MOCK_KEY.secretId, MOCK_KEY.secretKey], { cwd: consumerDir, env, timeoutMs: STEP_TIMEOUT_MS });
   if (result.code !== 0) throw new StepError(describe(runtime.name, result));
   return checkOneCall(result, runtime.name);
 }
@@ -332,9 +333,9 @@ async function main(): Promise<number> {
     mock = await startInstalledMock(consumerDir);
     console.log(`tcgen mock (the installed bin): ${mock.url}`);
 
-    for (const runtime of NODE_RUNTIMES) await attempt(runtime.name, () => runOneCall(runtime, consumerDir, mock!, () => []));
-    await attempt(BUN.name, () => runOneCall(BUN, consumerDir, mock!, () => ["run"]));
-    await attempt(DENO.name, () => runOneCall(DENO, consumerDir, mock!, () => ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-read"]));
+    for (const runtime of NODE_RUNTIMES) await attempt(runtime.name, () => runOneCall(runtime, consumerDir, mock!, []));
+    await attempt(BUN.name, () => runOneCall(BUN, consumerDir, mock!, ["run"]));
+    await attempt(DENO.name, () => runOneCall(DENO, consumerDir, mock!, ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-read"]));
     await attempt(`${WORKERD.name}, without nodejs_compat`, () => runWorkerd(consumerDir, mock!));
     await attempt("browser bundle (esbuild)", () => browserBundle(consumerDir));
     for (const typescript of TYPESCRIPT_VERSIONS) await attempt(`generator in a TypeScript ${typescript} project`, () => generatorProject(workDir, packed.tarball, typescript));
