@@ -31,8 +31,8 @@ export async function stagePackage(stage: string, root = packageRoot()): Promise
     (error: { stdout?: string }) => error.stdout ?? "",
   );
   const tscErrors = output.split("\n").filter((line) => line.includes("error TS")).slice(0, 20);
-  if (!existsSync(path.join(stage, "dist", "generated", "mongodb", "index.js"))) {
-    throw new Error(`tsc produced no dist/generated/mongodb/index.js: ${output.slice(-800)}`);
+  if (!existsSync(path.join(stage, "dist", "runtime", "index.js"))) {
+    throw new Error(`tsc produced no dist/runtime/index.js: ${output.slice(-800)}`);
   }
   await buildPackage(stage);
   return { tscErrors };
