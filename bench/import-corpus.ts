@@ -2,8 +2,9 @@
  * The importer and the generator at scale: every service version of Tencent's definitions is
  * imported (`tcgen import`'s buildSpec + emitSpec), generated (`generate()`, the generator's checks
  * included) and type-checked (one TypeScript program per batch of services, as strict as this
- * repository's code). Prints how many succeed at each step, the time of each step, and every
- * failure's cause; writes every figure to bench/.out/import-corpus.json. Not a test.
+ * repository's code). Prints how many succeed at each step, the time of each step, the schemas the
+ * generator renamed (scripts/model/names.ts) and every failure's cause; writes every figure to
+ * bench/.out/import-corpus.json. Not a test.
  *
  *   npx tsx bench/import-corpus.ts [--defs <dir>] [--only svc,svc/v20190725] [--jobs N]
  *                                  [--batch N] [--no-typecheck] [--keep]
@@ -38,6 +39,8 @@ interface ServiceResult {
   readonly specBytes?: number;
   readonly reviews?: number;
   readonly warnings?: number;
+  /** The schemas the generator renamed, its notes (scripts/model/names.ts). */
+  readonly renamed?: readonly string[];
   readonly imported: boolean;
   readonly generated: boolean;
   /** `undefined` when type-checking was not run for it. */
@@ -150,6 +153,7 @@ function report(results: ServiceResult[], wallMs: number, total: number): void {
     typeCheckSeconds: typeCheckRun ? Number((sum((r) => r.typeCheckMs) / 1000).toFixed(1)) : null,
     importMsPerAction: Number((sum((r) => r.importMs) / Math.max(1, actions)).toFixed(2)),
     generateMsPerAction: Number((sum((r) => r.generateMs) / Math.max(1, generatedActions)).toFixed(2)),
+    renamed: results.filter((r) => (r.renamed ?? []).length > 0).map((r) => ({ key: r.key, schemas: r.renamed })),
     failures: results.filter((r) => r.failure).map((r) => ({ key: r.key, ...r.failure })),
     services: results,
   };
@@ -157,6 +161,8 @@ function report(results: ServiceResult[], wallMs: number, total: number): void {
   console.log(`service versions      ${total}`);
   console.log(`imported              ${imported.length} of ${total}   (${actions} actions, ${figures.structures} structures, ${figures.specMegabytes} MB of YAML, ${figures.reviewMarkers} x-tc-review entries)`);
   console.log(`generated             ${generated.length} of ${total}`);
+  const renamedCount = figures.renamed.reduce((n, r) => n + r.schemas!.length, 0);
+  console.log(`  renamed schemas     ${renamedCount} in ${figures.renamed.length} service versions${figures.renamed.length > 0 ? `: ${figures.renamed.map((r) => `${r.key} (${r.schemas!.join(", ")})`).join("; ")}` : ""}`);
   console.log(`type-checked          ${typeCheckRun ? `${checked.length} of ${total}` : "not run (--no-typecheck)"}`);
   console.log(`wall time             ${figures.wallSeconds} s`);
   console.log(`  import              ${figures.importSeconds} s (${figures.importMsPerAction} ms per action: read, build, emit YAML)`);
@@ -228,7 +234,7 @@ async function importAndGenerate(key: string, dir: string): Promise<{ result: Se
     const generated = await generate({ spec: specFile, out: path.join(dir, "generated"), cwd: repoRoot });
     const generateMs = performance.now() - t1;
     return {
-      result: { key, service, ...counts, imported: true, generated: true, warnings: generated.warnings.length, importMs, generateMs },
+      result: { key, service, ...counts, imported: true, generated: true, warnings: generated.warnings.length, renamed: renamedSchemas(generated.warnings), importMs, generateMs },
       entry: path.join(dir, "generated", service, "index.ts"),
     };
   } catch (error) {
@@ -239,22 +245,33 @@ async function importAndGenerate(key: string, dir: string): Promise<{ result: Se
 /** One strict program over the batch (test/helpers.ts's settings, those of this repository's code), errors told apart by service. */
 async function typeCheckBatch(batch: { result: ServiceResult; entry: string; dir: string }[]): Promise<void> {
   const entry = path.join(corpusDir, `batch-${process.pid}.ts`);
-  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
+  // "./": a bare specifier would be looked up as a package, and not found.
+  await writeFile(entry, batch.map((b) => `export * as s${batch.indexOf(b)} from "./${path.relative(corpusDir, b.entry).split(path.sep).join("/").replace(/\.ts$/, ".js")}";`).join("\n"));
   const started = performance.now();
   const { diagnostics } = await typeCheckStrict(entry);
   const ms = performance.now() - started;
   await rm(entry, { force: true });
   const generatedActions = batch.reduce((s, b) => s + (b.result.actions ?? 0), 0);
   const owner = (line: string) => batch.find((b) => line.startsWith(`${path.relative(repoRoot, path.dirname(b.entry))}/`));
+  // A diagnostic outside the generated code (the batch's entry not finding a module) means the
+  // program did not check what it should: every service of the batch fails rather than passes.
+  const stray = diagnostics.filter((d) => owner(d) === undefined);
   for (const b of batch) {
-    const own = diagnostics.filter((d) => owner(d) === b);
+    const own = [...diagnostics.filter((d) => owner(d) === b), ...stray];
     b.result.typeChecked = own.length === 0;
     // The batch's time, shared by actions.
     b.result.typeCheckMs = (ms * (b.result.actions ?? 0)) / Math.max(1, generatedActions);
     if (own.length > 0) b.result.failure = { phase: "typecheck", cause: `${own.length} TypeScript error(s), first ${own[0]!.slice(0, 400)}` };
   }
-  const stray = diagnostics.filter((d) => owner(d) === undefined);
   if (stray.length > 0) process.stderr.write(`type-check: ${stray.length} diagnostic(s) outside the generated code, e.g. ${stray[0]}\n`);
+}
+
+/** `Error → ErrorStructure` for each rename note among the generator's warnings. */
+function renamedSchemas(warnings: readonly { message: string }[]): string[] {
+  return warnings.flatMap((w) => {
+    const found = /^note: schema "([^"]+)" is named (\S+) in the generated code/.exec(w.message);
+    return found ? [`${found[1]} → ${found[2]}`] : [];
+  });
 }
 
 function causeOf(error: unknown): string {

@@ -6,12 +6,14 @@ import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { checkSpec } from "./check/check-spec.js";
-import { findNameClashes } from "./check/emitted-names.js";
+import { findNameClashes, takenNames, type NameClash } from "./check/emitted-names.js";
 import { emitService } from "./emit/emit-service.js";
 import { TEMPLATE_FILES, type Templates } from "./emit/files.js";
 import type { LoadedSpec } from "./spec/load.js";
 import { findSpecs, loadSpecAt } from "./spec/parts.js";
 import { buildModel, type ServiceModel } from "./model/service-model.js";
+import { schemaDerivedNames, schemaRenames } from "./model/names.js";
+import { joinPointer, type Json } from "./lib/utils.js";
 import type { OperationIndex } from "./spec/operations.js";
 import { SpecError, type SpecProblem } from "./spec/problems.js";
 import { packageRoot } from "./lib/package-root.js";
@@ -38,7 +40,11 @@ export interface GenerateResult {
   readonly files: readonly string[];
   /** With `check`: the out-of-date files (empty when up to date). */
   readonly stale: readonly { file: string; reason: string }[];
-  /** `x-tc-review` markers: facts the spec states on a default, to be checked by a person. */
+  /**
+   * `x-tc-review` markers (`warning: to review: …`): facts the spec states on a default, to be
+   * checked by a person (`strict` refuses them); and a `note: …` at each schema whose TypeScript
+   * name differs from its name in the spec because that would clash (scripts/model/names.ts).
+   */
   readonly warnings: readonly SpecProblem[];
 }
 
@@ -50,7 +56,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const problems: SpecProblem[] = [];
   const warnings: SpecProblem[] = [];
-  const loaded: { model: ServiceModel; spec: LoadedSpec }[] = [];
+  const loaded: { model: ServiceModel; spec: LoadedSpec; operations: OperationIndex }[] = [];
   for (const file of specFiles) {
     const displayPath = path.relative(cwd, file).split(path.sep).join("/");
     try {
@@ -59,7 +65,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const markers = reviewMarkers(spec);
       problems.push(...markers.problems, ...(options.strict ? markers.warnings : []));
       warnings.push(...markers.warnings);
-      loaded.push({ model: buildModel(spec, operations), spec });
+      loaded.push({ model: buildModel(spec, operations), spec, operations });
     } catch (error) {
       if (!(error instanceof SpecError)) throw error;
       problems.push(...error.problems);
@@ -77,11 +83,12 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
   const templates = await loadTemplates();
   const files = new Map<string, string>();
-  for (const { model, spec } of loaded) {
+  for (const { model, spec, operations } of loaded) {
     const runtimeImport = options.runtimeImport ?? defaultRuntimeImport(path.join(outDir, model.service));
-    const emitted = await emitService(model, spec.value, templates, { runtimeImport });
-    problems.push(...nameClashProblems(emitted, model, spec, runtimeImport));
-    for (const [name, text] of emitted) files.set(name, text);
+    const emitted = await emitNamed(model, spec, operations, templates, runtimeImport);
+    problems.push(...emitted.problems);
+    warnings.push(...emitted.notes);
+    for (const [name, text] of emitted.files) files.set(name, text);
   }
   if (problems.length > 0) throw new SpecError(problems);
 
@@ -102,19 +109,47 @@ export async function specProblems(spec: LoadedSpec, file: string): Promise<Spec
     if (error instanceof SpecError) return [...error.problems];
     throw error;
   }
-  const model = buildModel(spec, operations);
-  const runtimeImport = "tcgen/runtime";
-  const emitted = await emitService(model, spec.value, await loadTemplates(), { runtimeImport });
-  return nameClashProblems(emitted, model, spec, runtimeImport);
+  const emitted = await emitNamed(buildModel(spec, operations), spec, operations, await loadTemplates(), "tcgen/runtime");
+  return emitted.problems;
+}
+
+/**
+ * Emits one service with its names checked. When a schema's name, or a name derived from it, would
+ * clash in the emitted code, the schema is renamed (scripts/model/names.ts: `Error` → `ErrorStructure`)
+ * and the service emitted again with the new names, each rename a note at the schema. The clashes
+ * left are problems where the spec gives the names.
+ */
+async function emitNamed(
+  model: ServiceModel,
+  spec: LoadedSpec,
+  operations: OperationIndex,
+  templates: Templates,
+  runtimeImport: string,
+): Promise<{ files: Map<string, string>; problems: SpecProblem[]; notes: SpecProblem[] }> {
+  const files = await emitService(model, spec.value, templates, { runtimeImport });
+  const clashes = findNameClashes(files, model.origins, runtimeImport);
+  const schemas = ((spec.value as Json)["components"] as Json)["schemas"] as Json;
+  const renames = clashes.some((c) => c.renamable && c.pointers.length > 0) ? schemaRenames(clashes, schemas, model.typeNames, takenNames(files)) : new Map<string, string>();
+  if (renames.size === 0) return { files, problems: nameClashProblems(clashes, spec), notes: [] };
+
+  const notes = [...renames].map(([schema, type]) => {
+    const clash = clashes.find((c) => c.renamable && schemaDerivedNames(schema, schemas[schema]).includes(c.name))!;
+    const derived = schemaDerivedNames(type, schemas[schema]).slice(1).join(", ");
+    const message = `note: schema "${schema}" is named ${type} in the generated code (${derived}), since "${clash.name}" ${clash.reason}; its name in the spec and on the wire stays "${schema}"`;
+    return { ...spec.positionOf(joinPointer("components", "schemas", schema)), message };
+  });
+  const renamed = buildModel(spec, operations, renames);
+  const again = await emitService(renamed, spec.value, templates, { runtimeImport });
+  return { files: again, problems: nameClashProblems(findNameClashes(again, renamed.origins, runtimeImport), spec), notes };
 }
 
 /**
  * Names the spec gives that clash in the emitted code, as problems where the spec gives them. A
  * clash of tcgen's own names alone is a bug of tcgen, thrown as such.
  */
-function nameClashProblems(files: ReadonlyMap<string, string>, model: ServiceModel, spec: LoadedSpec, runtimeImport: string): SpecProblem[] {
+function nameClashProblems(clashes: readonly NameClash[], spec: LoadedSpec): SpecProblem[] {
   const problems = new Map<string, SpecProblem>();
-  for (const clash of findNameClashes(files, model.origins, runtimeImport)) {
+  for (const clash of clashes) {
     if (clash.pointers.length === 0) throw new Error(`"${clash.name}", a name of tcgen's own, ${clash.reason}`);
     for (const pointer of clash.pointers) {
       const key = `${pointer}\0${clash.name}`;

@@ -16,6 +16,8 @@ export interface CorpusCase {
   readonly payload?: boolean;
   /** Refused: every problem, at its line and column, with a part of its message. */
   readonly problems?: readonly { line: number; col: number; message: string }[];
+  /** Generated with schemas renamed (scripts/model/names.ts): the note of every rename, at its line and column, with a part of its message. */
+  readonly renamed?: readonly { line: number; col: number; message: string }[];
 }
 
 export function corpusCases(): [string, CorpusCase][] {

@@ -11,8 +11,11 @@
  * - an interface, type or object literal with two members of one name, and an object literal member
  *   written `__proto__:`, which would set the prototype instead.
  *
- * Each clash of a name derived from the spec is a problem at the spec node that gave it
- * (scripts/model/names.ts records them); a clash between tcgen's own names is a bug of tcgen.
+ * A clash of a schema's name, or of a name derived from it, is resolved by renaming the schema's
+ * TypeScript name (scripts/model/names.ts, `schemaRenames`: the generator emits again with the new
+ * names, `takenNames` telling it which are taken). Any other clash of a name derived from the spec
+ * is a problem at the spec node that gave it (scripts/model/names.ts records them); a clash between
+ * tcgen's own names is a bug of tcgen.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -29,6 +32,8 @@ export interface NameClash {
   readonly reason: string;
   /** The spec nodes that gave the name; empty when only tcgen's own names clash. */
   readonly pointers: readonly string[];
+  /** A declaration, import or export that another name would end; false for two members of one interface or object. */
+  readonly renamable: boolean;
 }
 
 type Meaning = "value" | "type" | "both" | "import";
@@ -50,13 +55,14 @@ interface ModuleNames {
 export function findNameClashes(files: ReadonlyMap<string, string>, origins: NameOrigins, runtimeImport: string): NameClash[] {
   const clashes: NameClash[] = [];
   const modules = new Map<string, ModuleNames>();
-  const clash = (name: string, file: string, reason: string) =>
+  const clash = (name: string, file: string, reason: string, renamable = true) =>
     clashes.push({
       name,
       file,
       // Both entries of the runtime (public and internal) are "tcgen's runtime" to the spec's author.
       reason: reason.replaceAll(JSON.stringify(internalImportOf(runtimeImport)), "tcgen's runtime").replaceAll(JSON.stringify(runtimeImport), "tcgen's runtime"),
       pointers: origins.of(name),
+      renamable,
     });
   const globals = libraryGlobals();
 
@@ -73,7 +79,7 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
       if (imports > 0 ? declarations.length > 1 : values > 1 || types > 1) clash(name, file, `is declared twice in ${shown}: ${listed(declarations.map((d) => d.what))}`);
       if (globals.has(name)) clash(name, file, `would hide the JavaScript global ${name} in ${shown} (${declarations[0]!.what})`);
     }
-    memberClashes(source, (name, what) => clash(name, file, `${what} in ${shown}`));
+    memberClashes(source, (name, what) => clash(name, file, `${what} in ${shown}`, false));
   }
 
   // What each module exports, `export *` followed into the sibling modules.
@@ -97,6 +103,20 @@ export function findNameClashes(files: ReadonlyMap<string, string>, origins: Nam
     }
   }
   return clashes;
+}
+
+/**
+ * Every name a new module-level name of one service's generated code must avoid: those its files
+ * declare, import or export, and the JavaScript globals.
+ */
+export function takenNames(files: ReadonlyMap<string, string>): Set<string> {
+  const names = new Set<string>(libraryGlobals());
+  for (const [file, text] of files) {
+    if (!file.endsWith(".ts")) continue;
+    const { declarations, exports } = moduleNames(ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS));
+    for (const name of [...declarations.keys(), ...exports.keys()]) names.add(name);
+  }
+  return names;
 }
 
 /** "a, b and c". */

@@ -77,8 +77,8 @@ export function buildInt64Plans(model: ServiceModel, root: Json): Int64Plans | u
   const actions: Record<string, { request?: string; response?: string }> = {};
   for (const action of model.actions) {
     const entry = {
-      ...(plans[action.requestSchema] ? { request: action.requestSchema } : {}),
-      ...(plans[action.responseSchema] ? { response: action.responseSchema } : {}),
+      ...(plans[action.requestComponent] ? { request: action.requestComponent } : {}),
+      ...(plans[action.responseComponent] ? { response: action.responseComponent } : {}),
     };
     if (Object.keys(entry).length > 0) actions[action.action] = entry;
   }

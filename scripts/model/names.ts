@@ -5,6 +5,7 @@
  * (scripts/check/emitted-names.ts) is reported where the spec gave the name. Pure.
  */
 import { RESERVED_WORDS } from "../emit/spec-text.js";
+import { isObject, splitPointer } from "../lib/utils.js";
 
 export const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 export const upperFirst = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
@@ -93,6 +94,81 @@ export function enumTarget(member: unknown): { target: Record<string, unknown>; 
   const target = onItems ? (member as Record<string, unknown>)["items"] : member;
   if (!isObject(target) || !Array.isArray(target["enum"]) || !Array.isArray(target["x-enum-varnames"])) return undefined;
   return { target, pointer: onItems ? "/items" : "" };
+}
+
+/**
+ * Schema type names. A schema's TypeScript name is its name in the spec, and every name the
+ * generated code derives from a schema is derived from that TypeScript name (`schemaDerivedNames`).
+ * When one of those names would clash in the generated code (scripts/check/emitted-names.ts finds
+ * it: it would hide a JavaScript global such as `Error` or `Record`, or be declared or exported
+ * twice beside a name of tcgen's own such as the runtime's `Credentials`, an action's descriptor or
+ * another schema's Standard Schema object), the schema is renamed instead of refused: its
+ * TypeScript name becomes `<Name>Structure` (Tencent calls its schemas data structures), or
+ * `<Name>Structure2`, `<Name>Structure3`, … when that or a name derived from it is taken too.
+ * Only the TypeScript names change: the spec's `$ref`s, the JSON members on the wire and
+ * `components["schemas"]["<Name>"]` of schema.ts keep the spec's name.
+ */
+export const RENAMED_SCHEMA_SUFFIX = "Structure";
+
+/** The `attempt`-th TypeScript name tried for a renamed schema: `ErrorStructure`, `ErrorStructure2`, … */
+export function renamedSchemaType(schema: string, attempt: number): string {
+  return `${schema}${RENAMED_SCHEMA_SUFFIX}${attempt === 1 ? "" : attempt}`;
+}
+
+/** The names the generated code derives from schema type `type`: the type, its validator, its Standard Schema object, its enums. */
+export function schemaDerivedNames(type: string, schema: unknown): string[] {
+  const properties = isObject(schema) && isObject(schema["properties"]) ? schema["properties"] : {};
+  const enums = Object.entries(properties).flatMap(([property, member]) => (enumTarget(member) === undefined ? [] : [enumName(type, property)].filter((n) => n !== undefined)));
+  return [type, validatorName(type), standardSchemaName(type), ...enums];
+}
+
+/** A name clash found in the emitted code, as much of it as renaming needs (scripts/check/emitted-names.ts). */
+export interface ClashedName {
+  readonly name: string;
+  /** The spec nodes that gave the name. */
+  readonly pointers: readonly string[];
+  /** Whether renaming a declaration can end it (not so for two members of one interface). */
+  readonly renamable: boolean;
+}
+
+/**
+ * The schemas to rename for the clashes of one emission, each with its new TypeScript name, in
+ * spec order. A clashing name that is a schema's type renames that schema (the other side keeps
+ * its name: the runtime's, an action's, the Standard Schema object of another schema); a clashing
+ * name derived from a schema (its validator, Standard Schema object or an enum) renames the schemas
+ * it is derived from. `taken` holds every name of the emitted code; the new names and the names
+ * derived from them avoid those, the JavaScript globals in it included, and each other.
+ */
+export function schemaRenames(clashes: readonly ClashedName[], schemas: Readonly<Record<string, unknown>>, types: ReadonlyMap<string, string>, taken: ReadonlySet<string>): Map<string, string> {
+  const typeOwner = new Map([...types].map(([schema, type]) => [type, schema]));
+  const chosen = new Set<string>();
+  for (const clash of clashes) {
+    if (!clash.renamable) continue;
+    const own = typeOwner.get(clash.name);
+    if (own !== undefined) {
+      chosen.add(own);
+      continue;
+    }
+    for (const pointer of clash.pointers) {
+      const segments = splitPointer(pointer);
+      const schema = segments[2];
+      // The schema itself (its validator, its Standard Schema object) or one of its members (an enum); not an enum's member names.
+      const ofSchema = segments.length === 3 || (segments.length === 5 && segments[3] === "properties");
+      if (segments[0] === "components" && segments[1] === "schemas" && schema !== undefined && Object.hasOwn(schemas, schema) && ofSchema) chosen.add(schema);
+    }
+  }
+  const used = new Set(taken);
+  const renames = new Map<string, string>();
+  for (const schema of Object.keys(schemas)) {
+    if (!chosen.has(schema)) continue;
+    let attempt = 1;
+    const free = (type: string) => schemaDerivedNames(type, schemas[schema]).every((name) => !used.has(name));
+    while (!free(renamedSchemaType(schema, attempt))) attempt++;
+    const type = renamedSchemaType(schema, attempt);
+    for (const name of schemaDerivedNames(type, schemas[schema])) used.add(name);
+    renames.set(schema, type);
+  }
+  return renames;
 }
 
 /** Which spec nodes (JSON pointers) gave each generated name. */

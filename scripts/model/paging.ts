@@ -16,6 +16,8 @@ interface PagedAction {
   readonly rateLimit: number;
   readonly requestSchema: string;
   readonly responseSchema: string;
+  readonly requestComponent: string;
+  readonly responseComponent: string;
 }
 
 /** A paginator: the runtime's definition (what `x-tc-pagination` says), and what the templates name. */
@@ -68,13 +70,14 @@ export interface PagingModel {
   readonly waiters: readonly WaiterModel[];
 }
 
-export function buildPaging(root: Json, operations: OperationIndex, actions: readonly PagedAction[], origins: NameOrigins): PagingModel {
+/** `typeNames`: the TypeScript name of each schema (see ServiceModel). */
+export function buildPaging(root: Json, operations: OperationIndex, actions: readonly PagedAction[], origins: NameOrigins, typeNames: ReadonlyMap<string, string>): PagingModel {
   const operationOf = (action: string) => operations.get(action)!.operation;
   const paginators = actions.flatMap((action) => {
     const extension = operationOf(action.action)[PAGINATION];
     if (!isObject(extension)) return [];
     origins.add(paginatorMethodName(action.action), `${joinPointer("paths", `/${action.action}`, "post", PAGINATION)}`);
-    return [buildPaginator(root, action, extension)];
+    return [buildPaginator(root, action, extension, typeNames)];
   });
   const waiters = (Array.isArray(root[WAITERS]) ? (root[WAITERS] as Json[]) : []).map((waiter, i) => {
     const action = actions.find((a) => a.action === waiter["action"])!;
@@ -83,22 +86,22 @@ export function buildPaging(root: Json, operations: OperationIndex, actions: rea
     origins.add(waiterInputTypeName(waiter["method"] as string), `${at}/method`);
     ((waiter["request"] as string[] | undefined) ?? []).forEach((member, j) => origins.add(member, `${at}/request/${j}`));
     origins.add(waiter["keys"] as string, `${at}/keys`);
-    return buildWaiter(root, action, waiter, paginators.find((p) => p.action === action.action));
+    return buildWaiter(root, action, waiter, paginators.find((p) => p.action === action.action), typeNames);
   });
   return { paginators, waiters };
 }
 
-function buildPaginator(root: Json, action: PagedAction, extension: Json): PaginatorModel {
+function buildPaginator(root: Json, action: PagedAction, extension: Json, typeNames: ReadonlyMap<string, string>): PaginatorModel {
   const limit = extension["limit"] as string;
   const items = extension["items"] as string;
-  const limitSchema = propertyOf(root, schema(root, action.requestSchema), limit);
+  const limitSchema = propertyOf(root, schema(root, action.requestComponent), limit);
   return {
     action: action.action,
     methodName: paginatorMethodName(action.action),
     actionMethod: action.methodName,
     requestSchema: action.requestSchema,
     responseSchema: action.responseSchema,
-    itemType: itemTypeOf(root, action.responseSchema, items),
+    itemType: itemTypeOf(root, action, items, typeNames),
     limit,
     offset: extension["offset"] as string,
     offsetUnit: extension["offsetUnit"] === "pages" ? "pages" : "items",
@@ -109,15 +112,15 @@ function buildPaginator(root: Json, action: PagedAction, extension: Json): Pagin
   };
 }
 
-function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: PaginatorModel | undefined): WaiterModel {
+function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: PaginatorModel | undefined, typeNames: ReadonlyMap<string, string>): WaiterModel {
   const method = waiter["method"] as string;
   const keys = waiter["keys"] as string;
   // Without "items": one poll per key (sent as the request member "key"), the answer itself the item.
   const items = (waiter["items"] as string | undefined) ?? "";
   const key = waiter["key"] as string;
   const description = waiter["description"];
-  const itemType = items === "" ? `(${action.responseSchema} & { ${stringLiteral(key)}: string })` : itemTypeOf(root, action.responseSchema, items);
-  const response = schema(root, action.responseSchema);
+  const itemType = items === "" ? `(${action.responseSchema} & { ${stringLiteral(key)}: string })` : itemTypeOf(root, action, items, typeNames);
+  const response = schema(root, action.responseComponent);
   return {
     method,
     inputType: waiterInputTypeName(method),
@@ -134,7 +137,7 @@ function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: P
     itemsOptional: items !== "" && !isRequired(response, items),
     request: (waiter["request"] as string[] | undefined) ?? [],
     keys,
-    keysInRequest: items !== "" && isObject(schema(root, action.requestSchema)["properties"]) && Object.hasOwn(schema(root, action.requestSchema)["properties"] as Json, keys),
+    keysInRequest: items !== "" && isObject(schema(root, action.requestComponent)["properties"]) && Object.hasOwn(schema(root, action.requestComponent)["properties"] as Json, keys),
     items,
     key,
     status: waiter["status"] as string,
@@ -144,13 +147,13 @@ function buildWaiter(root: Json, action: PagedAction, waiter: Json, paginator: P
   };
 }
 
-/** A list's item type: the schema it refers to by name, else an indexed access type. */
-function itemTypeOf(root: Json, responseSchema: string, items: string): string {
-  const response = schema(root, responseSchema);
+/** A list's item type: the type of the schema it refers to by name, else an indexed access type. */
+function itemTypeOf(root: Json, action: PagedAction, items: string, typeNames: ReadonlyMap<string, string>): string {
+  const response = schema(root, action.responseComponent);
   const list = propertyOf(root, response, items);
   const ref = isObject(list["items"]) ? (list["items"] as Json)["$ref"] : undefined;
-  if (typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX)) return ref.slice(SCHEMA_REF_PREFIX.length);
-  const member = `${responseSchema}[${stringLiteral(items)}]`;
+  if (typeof ref === "string" && ref.startsWith(SCHEMA_REF_PREFIX)) return typeNames.get(ref.slice(SCHEMA_REF_PREFIX.length))!;
+  const member = `${action.responseSchema}[${stringLiteral(items)}]`;
   return isRequired(response, items) ? `${member}[number]` : `NonNullable<${member}>[number]`;
 }
 

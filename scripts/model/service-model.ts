@@ -44,9 +44,15 @@ export interface ActionModel {
   readonly summary: string;
   readonly description: string | undefined;
   readonly deprecated: boolean;
-  /** Schema names under `components.schemas`. */
+  /**
+   * The TypeScript types of the request and of the answer's `Response`: their schemas' names,
+   * unless renamed (`typeNames`).
+   */
   readonly requestSchema: string;
   readonly responseSchema: string;
+  /** The names of those schemas under `components.schemas`. */
+  readonly requestComponent: string;
+  readonly responseComponent: string;
   /** The request's parameter types, for the emulator to rebuild GET parameters. */
   readonly paramShape: ParamShape;
   /** The action's documented codes, in spec order. */
@@ -81,7 +87,12 @@ export interface ServiceModel extends PagingModel {
   readonly endpointTemplates: readonly string[];
   readonly actions: readonly ActionModel[];
   readonly commonErrors: readonly ErrorCodeModel[];
+  /** The TypeScript names of the schemas' types, in spec order. */
   readonly schemaNames: readonly string[];
+  /** Each schema (its name under `components.schemas`) with its TypeScript name, in spec order. */
+  readonly schemaTypes: readonly { readonly schema: string; readonly type: string }[];
+  /** Schema name → TypeScript name: the schema's name unless `buildModel` was told to rename it (scripts/model/names.ts). */
+  readonly typeNames: ReadonlyMap<string, string>;
   readonly enums: readonly EnumModel[];
   /** The module-level names of the service (`createCvmClient`, `cvmService`, …). */
   readonly names: ServiceNames;
@@ -89,8 +100,11 @@ export interface ServiceModel extends PagingModel {
   readonly origins: NameOrigins;
 }
 
-/** `operations` is the index `checkSpec` returned (built here when not given). */
-export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexOperations(spec.value)): ServiceModel {
+/**
+ * `operations` is the index `checkSpec` returned (built here when not given); `renames` gives the
+ * TypeScript names of the schemas renamed because their own would clash (`schemaRenames`).
+ */
+export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexOperations(spec.value), renames: ReadonlyMap<string, string> = new Map()): ServiceModel {
   const root = spec.value as Json;
   const info = root["info"] as Json;
   const servers = root["servers"] as Json[];
@@ -99,12 +113,13 @@ export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexO
   const origins = new NameOrigins();
   const names = serviceNames(service);
   for (const name of Object.values(names)) if (name !== names.pascal) origins.add(name, "/x-tc-service");
-  for (const name of Object.keys(schemas)) {
+  const typeNames = new Map(Object.keys(schemas).map((name) => [name, renames.get(name) ?? name]));
+  for (const [name, type] of typeNames) {
     const at = joinPointer("components", "schemas", name);
-    for (const derived of [name, validatorName(name), standardSchemaName(name)]) origins.add(derived, at);
+    for (const derived of [type, validatorName(type), standardSchemaName(type)]) origins.add(derived, at);
   }
 
-  const actions = [...operations.values()].map((entry) => buildAction(root, entry, origins));
+  const actions = [...operations.values()].map((entry) => buildAction(root, entry, origins, typeNames));
   actions.sort((a, b) => byCodePoint(a.action, b.action));
 
   return {
@@ -118,15 +133,17 @@ export function buildModel(spec: LoadedSpec, operations: OperationIndex = indexO
     endpointTemplates: servers.slice(1).map((s) => (s["url"] as string).replace(/\/$/, "")),
     actions,
     commonErrors: errorList(root["x-tc-common-errors"]),
-    schemaNames: Object.keys(schemas),
-    enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, schema, origins)),
+    schemaNames: [...typeNames.values()],
+    schemaTypes: [...typeNames].map(([schema, type]) => ({ schema, type })),
+    typeNames,
+    enums: Object.entries(schemas).flatMap(([name, schema]) => enumsOf(name, typeNames.get(name)!, schema, origins)),
     names,
     origins,
-    ...buildPaging(root, operations, actions, origins),
+    ...buildPaging(root, operations, actions, origins, typeNames),
   };
 }
 
-function buildAction(root: Json, entry: OperationEntry, origins: NameOrigins): ActionModel {
+function buildAction(root: Json, entry: OperationEntry, origins: NameOrigins, typeNames: ReadonlyMap<string, string>): ActionModel {
   const { operation: op, route: path } = entry;
   const action = op["x-tc-action"] as string;
   // The check stage has verified that each of these is there.
@@ -156,16 +173,18 @@ function buildAction(root: Json, entry: OperationEntry, origins: NameOrigins): A
     summary: (op["summary"] as string).trim(),
     description: optionalText(op["description"]),
     deprecated: op["deprecated"] === true,
-    requestSchema: schemaName(entry.requestRef!),
+    requestSchema: typeNames.get(schemaName(entry.requestRef!))!,
+    responseSchema: typeNames.get(schemaName(entry.successRef!))!,
+    requestComponent: schemaName(entry.requestRef!),
+    responseComponent: schemaName(entry.successRef!),
     paramShape: paramShape(root, requestMedia["schema"]),
-    responseSchema: schemaName(entry.successRef!),
     errors: errorList(op["x-tc-errors"]),
     examples,
   };
 }
 
-/** The enums of a schema's members (see `enumTarget`), named by `enumName`. */
-function enumsOf(schemaName: string, schema: unknown, origins: NameOrigins): EnumModel[] {
+/** The enums of a schema's members (see `enumTarget`), named by `enumName` after the schema's TypeScript name. */
+function enumsOf(schemaName: string, typeName: string, schema: unknown, origins: NameOrigins): EnumModel[] {
   if (!isObject(schema) || !isObject(schema["properties"])) return [];
   return Object.entries(schema["properties"]).flatMap(([property, node]) => {
     const found = enumTarget(node);
@@ -177,7 +196,7 @@ function enumsOf(schemaName: string, schema: unknown, origins: NameOrigins): Enu
     const descriptions = Array.isArray(target["x-enum-descriptions"]) ? (target["x-enum-descriptions"] as unknown[]) : [];
     return [
       {
-        name: origins.add(enumName(schemaName, property)!, at),
+        name: origins.add(enumName(typeName, property)!, at),
         description: optionalText(target["description"]) ?? optionalText((node as Json)["description"]),
         members: values.map((value, i) => ({
           name: origins.add(names[i]!, `${at}${pointer}/x-enum-varnames/${i}`),

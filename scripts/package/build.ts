@@ -1,7 +1,7 @@
 /**
  * `npm run build`, after `tsc -p tsconfig.build.json` has compiled dist/ as ES modules: dist/cjs/, a
  * CommonJS copy of the entry points' folders (runtime, generated, mock), so that
- * `require("tcgen/mongodb")` works on every Node 20 (no `require(esm)` needed) and a TypeScript
+ * `require("tcgen/<service>")` works on every Node 20 (no `require(esm)` needed) and a TypeScript
  * `"type": "commonjs"` project reads CommonJS declarations. Each module is converted by esbuild on
  * its own (every import left external: one module per file, as in the ESM tree) to a `.cjs` file,
  * and its declarations copied beside it as `.d.cts`, relative specifiers renamed to match. The

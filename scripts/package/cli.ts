@@ -13,15 +13,18 @@ import { build, type Metafile, type Plugin } from "esbuild";
 import { libraryGlobals } from "../check/emitted-names.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const outDir = path.join(repoRoot, "dist", "cli");
-/**
- * Built here, then swapped into outDir: chunk names carry hashes, so a build in place would leave old
- * chunks. Per process, since tests pack (and so build) concurrently; outside dist/, so that a
- * concurrent `npm pack` never takes it in.
- */
-const scratchDir = path.join(repoRoot, "node_modules", ".cache", "tcgen-cli");
-const buildDir = path.join(scratchDir, `build-${process.pid}`);
-const replacedDir = path.join(scratchDir, `replaced-${process.pid}`);
+
+/** Where a package directory's bundle goes, and the scratch directories beside it. */
+function places(packageDir: string) {
+  // Built in a scratch directory, then swapped into dist/cli/: chunk names carry hashes, so a build in
+  // place would leave old chunks. Per process, since builds may run concurrently; outside dist/, so
+  // that a concurrent `npm pack` never takes it in (and never listed in package.json `files`).
+  return {
+    outDir: path.join(packageDir, "dist", "cli"),
+    buildDir: path.join(packageDir, `.cli-build-${process.pid}`),
+    replacedDir: path.join(packageDir, `.cli-replaced-${process.pid}`),
+  };
+}
 
 /** Runtime dependencies of the package: installed next to tcgen, so never bundled. */
 const EXTERNAL = ["hash-wasm"];
@@ -47,7 +50,9 @@ const prettierTypescriptOnly: Plugin = {
   },
 };
 
-export async function buildCli(): Promise<Metafile> {
+/** Bundles the sources of this repository into `packageDir`/dist/cli/ (the repository's own by default, or a stage's). */
+export async function buildCli(packageDir = repoRoot): Promise<Metafile> {
+  const { outDir, buildDir, replacedDir } = places(packageDir);
   await rm(buildDir, { recursive: true, force: true });
   const result = await build({
     absWorkingDir: repoRoot,
@@ -75,12 +80,12 @@ export async function buildCli(): Promise<Metafile> {
     },
   });
   await mkdir(path.dirname(outDir), { recursive: true });
-  await swapInto(buildDir, outDir);
+  await swapInto(buildDir, outDir, replacedDir);
   return result.metafile;
 }
 
 /** Two renames, so dist/cli/ is missing only between them; a build that lost a race to another keeps the other's. */
-async function swapInto(built: string, target: string): Promise<void> {
+async function swapInto(built: string, target: string, replacedDir: string): Promise<void> {
   await rename(target, replacedDir).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "ENOENT") throw error;
   });
@@ -94,7 +99,8 @@ async function swapInto(built: string, target: string): Promise<void> {
   await rm(replacedDir, { recursive: true, force: true });
 }
 
-async function bundledBytes(metafile: Metafile): Promise<number> {
+async function bundledBytes(metafile: Metafile, packageDir: string): Promise<number> {
+  const { outDir, buildDir } = places(packageDir);
   let total = 0;
   for (const file of Object.keys(metafile.outputs)) total += (await stat(path.join(outDir, path.relative(buildDir, path.join(repoRoot, file))))).size;
   return total;
@@ -103,5 +109,5 @@ async function bundledBytes(metafile: Metafile): Promise<number> {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const metafile = await buildCli();
   const files = Object.keys(metafile.outputs).length;
-  console.log(`tcgen CLI: ${files} files, ${((await bundledBytes(metafile)) / 1024 / 1024).toFixed(2)} MiB in ${path.relative(repoRoot, outDir)}/`);
+  console.log(`tcgen CLI: ${files} files, ${((await bundledBytes(metafile, repoRoot)) / 1024 / 1024).toFixed(2)} MiB in dist/cli/`);
 }

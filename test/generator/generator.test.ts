@@ -233,12 +233,6 @@ describe("broken specs: every problem as file:line:col, exit 1, nothing written"
     expect(r.stderr).toContain(`${file}:${line}:${col}: "x-enum-varnames" must have one entry per enum value (3)`);
   });
 
-  it("a schema name that would shadow a global", async () => {
-    const r = await generateBroken((t) => t.replaceAll("ErrorDetail", "Error"));
-    const { line } = r.at("\n    Error:\n");
-    expect(r.stderr).toContain(`${file}:${line + 1}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated types.ts (a type alias); rename it`);
-  });
-
   it("reports all problems at once, and a GET operation", async () => {
     const r = await generateBroken((t) =>
       t

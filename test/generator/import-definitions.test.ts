@@ -192,17 +192,34 @@ describe("finding and refusing", () => {
     expect(result.stderr).toContain("tcgen import: printed the spec: 2 action(s)");
   });
 
-  it("a spec the generator's checker refuses is still written, with each problem and exit 1", async () => {
+  /** `tcgen import` of the service with its structure Owner named `name`: the command's result, the spec and the line of the schema. */
+  async function importNamingOwner(name: string) {
     const { root } = await definitions((files) => {
-      files["api.json"] = files["api.json"]!.replaceAll('"Owner"', '"Error"');
+      files["api.json"] = files["api.json"]!.replaceAll('"Owner"', JSON.stringify(name));
     });
     const result = await runCli(["import", "--defs", "defs/demo/v20240101"], root);
-    expect(result.code).toBe(1);
     const text = await readFile(path.join(root, "spec/demo/2024-01-01.yaml"), "utf8");
-    const line = text.split("\n").indexOf("    Error:") + 1;
-    expect(result.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: "Error", a name tcgen derives from here, would hide the JavaScript global Error in the generated types.ts (a type alias); rename it`);
+    return { root, result, text, line: text.split("\n").indexOf(`    ${name}:`) + 1 };
+  }
+
+  it("a spec the generator's checker refuses is still written, with each problem and exit 1", async () => {
+    const { result, line } = await importNamingOwner("class");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: `);
+    expect(result.stderr).toContain("is a reserved word of JavaScript");
     expect(result.stderr).toContain("tcgen import: tcgen generate refuses the imported spec (1 problem(s) above); fix them in the spec");
   });
+
+  it("a structure named like a JavaScript global is imported as it is, and generates renamed (scripts/model/names.ts)", async () => {
+    const { root, result, text, line } = await importNamingOwner("Error");
+    expect(result.code).toBe(0);
+    expect(text).toContain("$ref: '#/components/schemas/Error'");
+    const generatedRun = await runCli(["generate", "--spec", "spec", "--out", "generated"], root);
+    expect(generatedRun.code).toBe(0);
+    expect(generatedRun.stderr).toContain(`spec/demo/2024-01-01.yaml:${line}:5: note: schema "Error" is named ErrorStructure in the generated code`);
+    const { diagnostics } = await typeCheckStrict(path.join(root, "generated/demo/index.ts"));
+    expect(diagnostics).toEqual([]);
+  }, 120_000);
 });
 
 describe("bad definitions: a clear error naming the file and where, nothing written", () => {

@@ -17,6 +17,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv } from "../../bench/lib/proc.js";
 import { startMongodbMock, type RunningMongodbMock } from "../../mock/services/mongodb/index.js";
+import { stagePackage } from "../../scripts/package/stage.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
@@ -127,8 +128,11 @@ describe("the packed package on every kind of consumer", { timeout: CHILD_TIMEOU
     workDir = await mkdtemp(path.join(tmpdir(), "tcgen-platforms-"));
     const packDir = path.join(workDir, "pack");
     await mkdir(packDir);
-    // npm pack runs `prepack`, the build: dist/, dist/cjs/ and dist/cli/ as published.
-    succeeded("npm pack", await exec("npm", ["pack", "--pack-destination", packDir], repoRoot));
+    // Built as `npm run build` builds it, into a stage of its own: the repository's dist/ is left to
+    // the other suites, which may be reading it.
+    const stage = path.join(workDir, "stage");
+    await stagePackage(stage, repoRoot);
+    succeeded("npm pack", await exec("npm", ["pack", "--ignore-scripts", "--pack-destination", packDir], stage));
     tarball = path.join(packDir, (await readdir(packDir)).find((name) => name.endsWith(".tgz"))!);
     esmDir = path.join(workDir, "esm");
     cjsDir = path.join(workDir, "cjs");

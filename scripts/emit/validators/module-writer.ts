@@ -35,7 +35,8 @@ import { PARAMETERS, type CheckFunctionModel, type Context, type Mode, type Writ
 export interface ValidatorsModel {
   /** What the file imports from the runtime, sorted. */
   readonly imports: readonly { name: string; typeOnly: boolean }[];
-  readonly schemas: readonly { name: string; validator: string; standardSchema: string; check: string; description: string | undefined; closed: boolean }[];
+  /** `name`: the schema's TypeScript name; `schema`: its name in the spec (they differ when it is renamed, scripts/model/names.ts). */
+  readonly schemas: readonly { name: string; schema: string; validator: string; standardSchema: string; check: string; description: string | undefined; closed: boolean }[];
   readonly requestValidators: readonly { action: string; validator: string }[];
   readonly responseValidators: readonly { action: string; validator: string }[];
   /** Module constants: the regular expressions of `pattern`s (comment escaped for a doc comment). */
@@ -49,27 +50,31 @@ const CHECK_PARAMETERS = "value: unknown, report: ValidationReport, depth: numbe
 export function buildValidators(model: ServiceModel, specValue: unknown): ValidatorsModel {
   const root = specValue as Json;
   const schemas = (root["components"] as Json)["schemas"] as Json;
-  const module = new ModuleWriter(root, schemas);
+  const module = new ModuleWriter(root, schemas, model.typeNames);
 
-  const openNeeded = module.openVariantsFor(model.actions.map((a) => a.responseSchema));
+  const openNeeded = module.openVariantsFor(model.actions.map((a) => a.responseComponent));
   for (const name of Object.keys(schemas)) module.addCheck(name, "as written");
   for (const name of openNeeded) module.addCheck(name, "open");
 
   return {
     imports: [...module.helpers].sort().map((name) => ({ name, typeOnly: TYPE_NAMES.has(name) })),
-    schemas: Object.entries(schemas).map(([name, schema]) => ({
-      name,
-      validator: validatorName(name),
-      standardSchema: standardSchemaName(name),
-      check: module.checkName(name, "as written"),
-      description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
-      closed: (schema as Json)["additionalProperties"] === false,
-    })),
+    schemas: Object.entries(schemas).map(([name, schema]) => {
+      const type = model.typeNames.get(name)!;
+      return {
+        name: type,
+        schema: name,
+        validator: validatorName(type),
+        standardSchema: standardSchemaName(type),
+        check: module.checkName(name, "as written"),
+        description: typeof (schema as Json)["description"] === "string" ? wrap(((schema as Json)["description"] as string).trim()) : undefined,
+        closed: (schema as Json)["additionalProperties"] === false,
+      };
+    }),
     requestValidators: model.actions.map((a) => ({ action: a.action, validator: validatorName(a.requestSchema) })),
     responseValidators: model.actions.map((a) => ({
       action: a.action,
-      validator: openNeeded.includes(a.responseSchema)
-        ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseSchema, "open")}, value)`
+      validator: openNeeded.includes(a.responseComponent)
+        ? `(value: unknown) => runCheck<${a.responseSchema}>(${module.checkName(a.responseComponent, "open")}, value)`
         : validatorName(a.responseSchema),
     })),
     constants: module.constants,
@@ -96,8 +101,9 @@ class ModuleWriter implements Writer {
   constructor(
     readonly root: Json,
     readonly schemas: Json,
+    typeNames: ReadonlyMap<string, string>,
   ) {
-    for (const name of Object.keys(schemas)) this.names.add(validatorName(name)).add(standardSchemaName(name)).add(name);
+    for (const type of typeNames.values()) this.names.add(validatorName(type)).add(standardSchemaName(type)).add(type);
     this.refs = new Map(Object.entries(schemas).map(([name, schema]) => [name, refsIn(schema)]));
     this.recursive = new Set(Object.keys(schemas).filter((name) => this.reachable(name).has(name)));
     this.closed = new Set(Object.keys(schemas).filter((name) => [name, ...this.reachable(name)].some((n) => hasClosedObject(schemas[n]))));
