@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-// The published entry point of the backup job runs the compiled command (`npm run build` writes dist/).
-import "../dist/jobs/backup/bin.js";
+// The published backup job: the compiled command (`npm run build` writes dist/).
+import { launch } from "./launch.js";
+
+launch("tcgen-backup", "../dist/jobs/backup/bin.js");

@@ -1,3 +1,6 @@
 #!/usr/bin/env node
-// The published entry point runs the compiled CLI (`npm run build` writes dist/).
-import "../dist/scripts/tcgen.js";
+// The published `tcgen`: the bundled command in dist/cli/ (scripts/package/cli.ts), which carries the
+// generator's own dependencies, so nothing but tcgen needs to be installed.
+import { launch } from "./launch.js";
+
+launch("tcgen", "../dist/cli/tcgen.js");

@@ -4,8 +4,9 @@
  * the version. What generated code imports is in ./internal.ts (`tcgen/runtime/internal`), which is
  * not for users.
  */
-export { deriveTc3SigningKey, signTc3, tc3Date } from "./request/sign-tc3.js";
-export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./request/sign-tc3.js";
+// The platform's signer (package.json `#crypto`): synchronous on Node, a promise elsewhere (Web Crypto).
+export { deriveTc3SigningKey, signTc3, tc3Date } from "#crypto";
+export type { Tc3Credentials, Tc3Request, Tc3Signature } from "./request/tc3.js";
 export {
   AnswerTooLargeError,
   CredentialsError,

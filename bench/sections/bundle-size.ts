@@ -6,6 +6,13 @@
  * (`create<Svc>Core` + one standalone function) should not grow with the number of actions; the
  * convenient form (`create<Svc>Client`) carries every action.
  *
+ * For mongodb's tree-shakable program also: the same with code splitting (`--splitting`, what a
+ * program given credentials loads for its call: the entry and the chunks it imports statically;
+ * the default credential chain, the fetch transport and the proxy routing are chunks loaded only
+ * when used), the browser bundle (`--platform=browser`: package.json's `default` platform modules,
+ * Web Crypto and fetch), and a browser program that only imports one validator. Every `#` import
+ * resolves to the sources of the platform's module (bench/lib/platform-sources.ts).
+ *
  *   npm run bench:bundle
  */
 import { mongodbMock } from "../../generated/mongodb/mock.js";
@@ -16,6 +23,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { generate } from "../../scripts/generate.js";
 import { outDir, repoRoot } from "../lib/paths.js";
+import { minifiedBundle } from "../lib/bundle-options.js";
+import { platformSources } from "../lib/platform-sources.js";
 import { renderTable } from "../lib/table.js";
 import { writeSyntheticSpec } from "../make-synthetic-spec.js";
 
@@ -26,12 +35,19 @@ const KB = 1024;
 export const TREE_SHAKABLE_TARGET_BYTES = 8 * KB;
 export const GROWTH_TARGET_BYTES = 0.5 * KB;
 
+/** How a program is bundled: one file for Node (the targets' measure), split for Node, one file for browsers. */
+export type BundleVariant = "node" | "node, split" | "browser";
+
 export interface BundleRow {
   readonly service: string;
   readonly actions: number;
-  readonly form: "tree-shakable" | "convenient";
+  readonly form: "tree-shakable" | "convenient" | "validator only";
+  readonly variant: BundleVariant;
+  /** Split: what the call loads (the entry and its static chunks); `allBytes` counts every chunk. */
   readonly bytes: number;
+  /** Split: each loaded chunk gzipped on its own, summed. */
   readonly gzipBytes: number;
+  readonly allBytes?: number;
 }
 
 interface Program {
@@ -46,7 +62,7 @@ interface Program {
 
 const CREDENTIALS = `{ secretId: "AKIDEXAMPLE", secretKey: "example" }`;
 
-function programs(program: Program): Record<BundleRow["form"], string> {
+function programs(program: Program): Record<"tree-shakable" | "convenient", string> {
   const from = JSON.stringify(program.entry);
   const options = `{ credentials: ${CREDENTIALS}, region: "ap-guangzhou", endpoint: "http://127.0.0.1:9000" }`;
   return {
@@ -61,12 +77,36 @@ console.log(await client.${program.method}(${program.input}));
   };
 }
 
-async function bundleSize(source: string, dir: string, name: string): Promise<{ bytes: number; gzipBytes: number }> {
+async function bundleSize(source: string, dir: string, name: string, variant: BundleVariant): Promise<Pick<BundleRow, "bytes" | "gzipBytes" | "allBytes">> {
   const entry = path.join(dir, `${name}.ts`);
   await writeFile(entry, source);
-  const result = await build({ entryPoints: [entry], bundle: true, minify: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
-  const contents = result.outputFiles[0]!.contents;
-  return { bytes: contents.byteLength, gzipBytes: gzipSync(contents, { level: 9 }).byteLength };
+  const platform = variant === "browser" ? "browser" : "node";
+  const split = variant === "node, split";
+  const result = await build({
+    ...minifiedBundle(entry, platform),
+    plugins: [platformSources(platform)],
+    ...(split ? { splitting: true, outdir: path.join(dir, `${name}-split`), metafile: true } : {}),
+  });
+  if (!split) {
+    const contents = result.outputFiles[0]!.contents;
+    return { bytes: contents.byteLength, gzipBytes: gzipSync(contents, { level: 9 }).byteLength };
+  }
+  // The entry chunk and, transitively, the chunks it imports statically: what runs before the call returns.
+  const outputs = result.metafile!.outputs;
+  const byPath = new Map(result.outputFiles.map((file) => [path.relative(process.cwd(), file.path), file.contents]));
+  const loaded = new Set<string>();
+  const visit = (output: string) => {
+    if (loaded.has(output)) return;
+    loaded.add(output);
+    for (const imported of outputs[output]!.imports) if (imported.kind === "import-statement" && !imported.external) visit(imported.path);
+  };
+  visit(Object.keys(outputs).find((output) => outputs[output]!.entryPoint !== undefined)!);
+  const sizes = [...loaded].map((output) => byPath.get(output)!);
+  return {
+    bytes: sizes.reduce((sum, contents) => sum + contents.byteLength, 0),
+    gzipBytes: sizes.reduce((sum, contents) => sum + gzipSync(contents, { level: 9 }).byteLength, 0),
+    allBytes: [...byPath.values()].reduce((sum, contents) => sum + contents.byteLength, 0),
+  };
 }
 
 export async function runBundleSize(log: (line: string) => void = () => {}): Promise<BundleRow[]> {
@@ -99,20 +139,29 @@ export async function runBundleSize(log: (line: string) => void = () => {}): Pro
   }
   const rows: BundleRow[] = [];
   for (const program of list) {
-    for (const [form, source] of Object.entries(programs(program)) as [BundleRow["form"], string][]) {
-      rows.push({ service: program.service, actions: program.actions, form, ...(await bundleSize(source, dir, `${program.service}-${form}`)) });
+    for (const [form, source] of Object.entries(programs(program)) as ["tree-shakable" | "convenient", string][]) {
+      rows.push({ service: program.service, actions: program.actions, form, variant: "node", ...(await bundleSize(source, dir, `${program.service}-${form}`, "node")) });
     }
   }
+  const mongodb = list[0]!;
+  const oneCall = programs(mongodb)["tree-shakable"];
+  for (const variant of ["node, split", "browser"] as const) {
+    rows.push({ service: mongodb.service, actions: mongodb.actions, form: "tree-shakable", variant, ...(await bundleSize(oneCall, dir, `mongodb-${variant.replace(/\W+/g, "-")}`, variant)) });
+  }
+  const validatorOnly = `import { validateCreateBackupDownloadTaskResponse } from ${JSON.stringify(mongodb.entry)};
+console.log(validateCreateBackupDownloadTaskResponse(JSON.parse(${JSON.stringify(`{"Tasks":[],"RequestId":"r"}`)})));
+`;
+  rows.push({ service: mongodb.service, actions: mongodb.actions, form: "validator only", variant: "browser", ...(await bundleSize(validatorOnly, dir, "mongodb-validator", "browser")) });
   return rows;
 }
 
 export function renderBundleSize(rows: readonly BundleRow[]): string {
-  const find = (service: string, form: BundleRow["form"]) => rows.find((r) => r.service === service && r.form === form)!;
+  const find = (service: string, form: BundleRow["form"], variant: BundleVariant = "node") => rows.find((r) => r.service === service && r.form === form && r.variant === variant)!;
   const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
   const table = renderTable(
-    ["service", "actions", "form", "minified", "gzip"],
-    rows.map((r) => [r.service, String(r.actions), r.form, kb(r.bytes), kb(r.gzipBytes)]),
-    { left: [2] },
+    ["service", "actions", "form", "bundle", "minified", "gzip"],
+    rows.map((r) => [r.service, String(r.actions), r.form, r.variant, `${kb(r.bytes)}${r.allBytes === undefined ? "" : ` (all chunks ${kb(r.allBytes)})`}`, kb(r.gzipBytes)]),
+    { left: [2, 3] },
   );
   const mongodb = find("mongodb", "tree-shakable").gzipBytes;
   const growth = find("synth100", "tree-shakable").gzipBytes - find("synth3", "tree-shakable").gzipBytes;
@@ -121,7 +170,8 @@ export function renderBundleSize(rows: readonly BundleRow[]): string {
   const verdict = (ok: boolean) => (ok ? "✓" : "✗");
   return [
     table,
-    `${verdict(mongodb <= TREE_SHAKABLE_TARGET_BYTES)} mongodb one call, tree-shakable: ${kb(mongodb)} gz (target ≤ ${kb(TREE_SHAKABLE_TARGET_BYTES)})`,
+    `${verdict(mongodb <= TREE_SHAKABLE_TARGET_BYTES)} mongodb one call, tree-shakable: ${kb(mongodb)} gz (target ≤ ${kb(TREE_SHAKABLE_TARGET_BYTES)}); split, what the call loads: ${kb(find("mongodb", "tree-shakable", "node, split").gzipBytes)} gz`,
+    `✓ mongodb one call, browser bundle builds: ${kb(find("mongodb", "tree-shakable", "browser").gzipBytes)} gz; a validator alone: ${kb(find("mongodb", "validator only", "browser").gzipBytes)} gz`,
     `${verdict(Math.abs(growth) <= GROWTH_TARGET_BYTES)} 100 actions vs 3 (same action shape), tree-shakable: ${growth >= 0 ? "+" : ""}${growth} B gz (target within ${GROWTH_TARGET_BYTES} B)`,
     `${verdict(Math.abs(growthVsMongodb) <= GROWTH_TARGET_BYTES)} 100-action synthetic vs mongodb (${MONGODB_ACTIONS} actions), tree-shakable: ${growthVsMongodb >= 0 ? "+" : ""}${growthVsMongodb} B gz`,
     `${verdict(Math.abs(mongodbVs3) <= GROWTH_TARGET_BYTES)} mongodb (${MONGODB_ACTIONS} actions) vs the 3-action synthetic service, tree-shakable: ${mongodbVs3 >= 0 ? "+" : ""}${mongodbVs3} B gz (target within ${GROWTH_TARGET_BYTES} B)`,

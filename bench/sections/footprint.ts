@@ -10,11 +10,13 @@
  *  - bundle size: esbuild --bundle --minify of a one-call program, for node and for the browser;
  *    gzip with node:zlib; a failed build is recorded with its error text.
  */
-import { cp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { minifiedBundle } from "../lib/bundle-options.js";
+import { stagePackage } from "../../scripts/package/stage.js";
 import { childEnv, run, runSync } from "../lib/proc.js";
 import { outDir, repoRoot } from "../lib/paths.js";
 import { median } from "../lib/stats.js";
@@ -119,27 +121,14 @@ async function install(dir: string, spec: string, versionNames: string[]): Promi
   };
 }
 
-/** tsc into a staging copy of the package, then `npm pack` it (scripts off: the build is done). */
+/** The package built into a staging copy (scripts/package/stage.ts), then `npm pack`ed (scripts off: the build is done). */
 async function packTcgen(): Promise<FootprintResult["pack"]> {
   const stage = path.join(outDir, "pkg");
-  await rm(stage, { recursive: true, force: true });
-  await mkdir(stage, { recursive: true });
-  const manifest = JSON.parse(await readFile(path.join(repoRoot, "package.json"), "utf8")) as { files?: string[] };
-  await cp(path.join(repoRoot, "package.json"), path.join(stage, "package.json"));
-  for (const entry of manifest.files ?? []) {
-    if (entry === "dist") continue;
-    const from = path.join(repoRoot, entry);
-    if (existsSync(from)) await cp(from, path.join(stage, entry), { recursive: true });
-  }
-  const tsc = await run(
-    process.execPath,
-    [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json", "--outDir", path.join(stage, "dist")],
-    { cwd: repoRoot, env: childEnv(), timeoutMs: 180_000 },
-  );
-  // tsc emits despite type errors (others may be mid-edit): record them, go on if the entry exists.
-  const tscErrors = tsc.code === 0 ? [] : tsc.stdout.trim().split("\n").filter((l) => l.includes("error TS")).slice(0, 20);
-  if (!existsSync(path.join(stage, "dist", "generated", "mongodb", "index.js"))) {
-    return { ok: false, tscErrors, error: `tsc produced no dist/generated/mongodb/index.js (exit ${tsc.code}): ${tsc.stdout.slice(-800)}` };
+  let tscErrors: string[];
+  try {
+    ({ tscErrors } = await stagePackage(stage, repoRoot));
+  } catch (error) {
+    return { ok: false, tscErrors: [], error: error instanceof Error ? error.message : String(error) };
   }
   const pack = await run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", outDir], { cwd: stage, env: childEnv(), timeoutMs: 120_000 });
   if (pack.code !== 0) return { ok: false, tscErrors, error: `npm pack exited ${pack.code}: ${pack.stderr.slice(-800)}` };
@@ -167,16 +156,7 @@ console.log(Tasks[0].Status);
 
 async function bundle(entry: string, platform: "node" | "browser"): Promise<BundleResult> {
   try {
-    const result = await build({
-      entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      platform,
-      format: "esm",
-      target: platform === "node" ? "node20" : "es2022",
-      write: false,
-      logLevel: "silent",
-    });
+    const result = await build(minifiedBundle(entry, platform));
     const bytes = result.outputFiles.reduce((sum, file) => sum + file.contents.byteLength, 0);
     const gzipBytes = result.outputFiles.reduce((sum, file) => sum + gzipSync(file.contents, { level: 9 }).byteLength, 0);
     return { platform, ok: true, bytes, gzipBytes };

@@ -6,8 +6,9 @@
  * action needs travels in its {@link ActionDescriptor}, so that a program bundles only the actions
  * it calls.
  *
- * An attempt goes out one of two ways, with the same bytes (../prepare.ts puts them together):
- *   - on Node, with no custom `fetch`: straight over node:http (../transport-node.ts), the fast path;
+ * An attempt goes out through the platform's transport (package.json `#transport`), with the same
+ * bytes either way (../request/prepare.ts puts them together):
+ *   - on Node, with no custom `fetch`: straight over node:http (../transport/node.ts), the fast path;
  *   - otherwise through `fetch` (../transport/fetch.ts).
  * Either way the signature names the spec's service, never the host.
  */
@@ -20,9 +21,7 @@ import { parseEndpoint, resolveEndpoint } from "../request/endpoints.js";
 import type { Int64Plans } from "../transport/int64.js";
 import { prepareRequest, type PreparedRequest, type RequestSettings } from "../request/prepare.js";
 import { Redactor } from "../request/redact.js";
-import { sendWithNode, type NodeSendOptions } from "../transport/node.js";
-import { sendWithFetch } from "../transport/fetch.js";
-import { proxyFromEnvironment } from "../transport/proxy.js";
+import { clientTransport } from "#transport";
 import type { Validator } from "../validation/validation.js";
 import type { CallOptions, ClientOptions } from "./options.js";
 
@@ -115,7 +114,7 @@ export function createCore(service: ServiceInfo, options: ClientOptions = {}): C
   const prepare = async (action: string, json: string, signal: AbortLike | undefined): Promise<PreparedRequest> => {
     const credentials = await untilAborted(getCredentials(signal), signal);
     redactor.learn(credentials);
-    const prepared = prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
+    const prepared = await prepareRequest(settings, action, json, credentials, Math.floor((now() + context.clockOffsetMs) / 1000));
     // The Authorization header ends with the 64 hex digits of the signature.
     redactor.rememberSignature(prepared.headers["Authorization"]!.slice(-64));
     return prepared;
@@ -124,25 +123,20 @@ export function createCore(service: ServiceInfo, options: ClientOptions = {}): C
   const json = (descriptor: ActionDescriptor<unknown, unknown>, input: unknown) =>
     descriptor.wire && settings.method === "POST" ? descriptor.wire.stringify(input) : JSON.stringify(input);
 
-  const useNode = options.fetch === undefined && typeof process === "object" && typeof process.versions?.node === "string";
   if (options.proxy !== undefined && options.proxy !== false && typeof options.proxy !== "string") {
     throw new TypeError("proxy must be a URL string, false, or left out (the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY)");
   }
   if (options.proxy !== undefined && options.fetch !== undefined) throw new TypeError("proxy applies to the node:http transport; a custom fetch brings its own");
-  const nodeOptions: NodeSendOptions = {
+  const transport = clientTransport({
+    fetch: options.fetch,
+    proxy: options.proxy,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     maxAnswerBytes,
     redact,
-    // The environment is asked once here whether it names a proxy: no cost per call without one.
-    proxy: options.proxy ?? proxyFromEnvironment(),
     learnSecrets: (secrets) => redactor.learnSecrets(secrets),
-  };
-  const fetchOptions = { fetch: options.fetch ?? ((request: Request) => fetch(request)), maxAnswerBytes, redact };
-  const attempt = useNode
-    ? async (descriptor: ActionDescriptor<unknown, unknown>, input: unknown, scope: AttemptScope) =>
-        sendWithNode(descriptor.action, await prepare(descriptor.action, json(descriptor, input), scope), scope, nodeOptions)
-    : async (descriptor: ActionDescriptor<unknown, unknown>, input: unknown, scope: AttemptScope) =>
-        sendWithFetch(descriptor.action, await prepare(descriptor.action, json(descriptor, input), scope.signal), scope.signal, fetchOptions);
+  });
+  const attempt = async (descriptor: ActionDescriptor<unknown, unknown>, input: unknown, scope: AttemptScope) =>
+    transport(descriptor.action, await prepare(descriptor.action, json(descriptor, input), scope), scope);
 
   return {
     service,

@@ -15,9 +15,14 @@ export interface FromEnvOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/** `process.env` where there is one (Node, Bun, Deno); an empty environment elsewhere (browsers, workers). */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  return typeof process === "object" && process.env ? process.env : {};
+}
+
 export function fromEnv(options: FromEnvOptions = {}): LabelledProvider {
   return labelled("environment", async (): Promise<ProvidedCredentials> => {
-    const env = options.env ?? process.env;
+    const env = options.env ?? processEnv();
     const secretId = env[CREDENTIAL_ENV.secretId];
     const secretKey = env[CREDENTIAL_ENV.secretKey];
     if (!secretId || !secretKey) {

@@ -3,15 +3,15 @@
  * official SDK looks), an INI file of sections with `secret_id`, `secret_key` and optionally
  * `token`. A section that also names `role_arn` (and optionally `role_session_name`,
  * `duration_seconds`, `external_id`) assumes that role with its key pair through STS `AssumeRole`.
- * Read at each refresh: an edited file is seen at the next one.
+ * Read at each refresh: an edited file is seen at the next one. Where there is no file system
+ * (package.json `#files`: browsers, workers), the link is absent.
  */
-import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import path from "node:path";
 import type { Credentials, ProvidedCredentials } from "../credentials.js";
+import { fileSystem } from "#files";
 import { untilAborted } from "../policy/deadline.js";
 import { CredentialsError } from "../errors/index.js";
 import { fromAssumeRole } from "./assume-role.js";
+import { NO_FILE_SYSTEM } from "./files.js";
 import { labelled, type LabelledProvider } from "./label.js";
 import type { StsOptions } from "./sts.js";
 
@@ -32,17 +32,18 @@ export function fromProfile(options: FromProfileOptions = {}): LabelledProvider 
   const profile = options.profile ?? "default";
   const link = "profile";
   return labelled(`profile [${profile}]`, async ({ signal }): Promise<ProvidedCredentials> => {
-    const candidates = options.file !== undefined ? [options.file] : [path.join(options.home ?? homedir(), ".tencentcloud", "credentials"), SYSTEM_CREDENTIALS_FILE];
+    if (fileSystem === undefined) throw new CredentialsError(`profile: ${NO_FILE_SYSTEM}`, { link, absent: true });
+    const candidates = options.file !== undefined ? [options.file] : [fileSystem.userCredentialsFile(options.home), SYSTEM_CREDENTIALS_FILE];
     let file = candidates[0]!;
     let text: string | undefined;
     for (const candidate of candidates) {
       file = candidate;
       try {
-        text = await untilAborted(readFile(candidate, { encoding: "utf8", signal }), signal);
+        text = await untilAborted(fileSystem.readText(candidate, signal), signal);
         break;
       } catch (error) {
         if (signal.aborted) throw error;
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+        if ((error as { code?: unknown }).code === "ENOENT") continue;
         throw new CredentialsError(`profile: ${candidate} is unreadable: ${(error as Error).message}`, { link, cause: error });
       }
     }

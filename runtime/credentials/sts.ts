@@ -54,7 +54,7 @@ export async function requestStsCredentials(
   redactor.learnSecrets(context.secrets ?? []);
   const redact = (text: string) => redactor.redact(text);
   const settings = { service: STS_SERVICE.service, version: STS_SERVICE.version, endpoint, method: "POST", region: options.region ?? "ap-guangzhou", language: undefined } as const;
-  const prepared = prepareRequest(settings, action, JSON.stringify(params), source, Math.floor(Date.now() / 1000));
+  const prepared = await prepareRequest(settings, action, JSON.stringify(params), source, Math.floor(Date.now() / 1000));
   const failed = (why: string, cause?: unknown) =>
     new CredentialsError(`${context.label}: ${action} at ${endpoint.host} failed: ${redact(why)}`, { link, cause });
   let answer: StsAnswer;

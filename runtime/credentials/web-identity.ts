@@ -4,10 +4,12 @@
  * `TKE_PROVIDER_ID`, `TKE_WEB_IDENTITY_TOKEN_FILE`, `TKE_ROLE_ARN`, `TKE_REGION`. The token file
  * is read again at every refresh: TKE rotates it, and a token read once would expire.
  */
-import { readFile } from "node:fs/promises";
 import type { ProvidedCredentials } from "../credentials.js";
+import { fileSystem } from "#files";
 import { untilAborted } from "../policy/deadline.js";
 import { CredentialsError } from "../errors/index.js";
+import { processEnv } from "./env.js";
+import { NO_FILE_SYSTEM } from "./files.js";
 import { labelled, type LabelledProvider } from "./label.js";
 import { requestStsCredentials, type StsOptions } from "./sts.js";
 
@@ -39,7 +41,7 @@ export function fromWebIdentity(options: FromWebIdentityOptions, link = "web-ide
     try {
       token =
         options.tokenFile !== undefined
-          ? (await untilAborted(readFile(options.tokenFile, { encoding: "utf8", signal }), signal)).trim()
+          ? (await untilAborted(readTokenFile(options.tokenFile, signal), signal)).trim()
           : typeof options.token === "function"
             ? await options.token()
             : options.token!;
@@ -60,6 +62,10 @@ export function fromWebIdentity(options: FromWebIdentityOptions, link = "web-ide
   });
 }
 
+function readTokenFile(file: string, signal: AbortSignal): Promise<string> {
+  return fileSystem === undefined ? Promise.reject(new Error(NO_FILE_SYSTEM)) : fileSystem.readText(file, signal);
+}
+
 export interface FromTkeOidcOptions extends Omit<StsOptions, "region"> {
   /** The environment to read; default `process.env`, read at each refresh. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -70,7 +76,7 @@ export interface FromTkeOidcOptions extends Omit<StsOptions, "region"> {
 /** TKE's OIDC: absent (the chain goes on) when none of the `TKE_*` variables is set. */
 export function fromTkeOidc(options: FromTkeOidcOptions = {}): LabelledProvider {
   return labelled("tke-oidc", async ({ signal }) => {
-    const env = options.env ?? process.env;
+    const env = options.env ?? processEnv();
     const values = { providerId: env[TKE_ENV.providerId], tokenFile: env[TKE_ENV.tokenFile], roleArn: env[TKE_ENV.roleArn], region: env[TKE_ENV.region] };
     const unset = (Object.keys(TKE_ENV) as (keyof typeof TKE_ENV)[]).filter((key) => !values[key]).map((key) => TKE_ENV[key]);
     if (unset.length === 4) throw new CredentialsError(`tke-oidc: ${Object.values(TKE_ENV).join(", ")} are not set`, { link: "tke-oidc", absent: true });

@@ -1,11 +1,12 @@
 /**
  * The one place a request is put together: URL, method, common `X-TC-*` headers, body or query,
  * and the TC3 signature over exactly those bytes. Both transports (node:http and fetch) send what
- * this returns, so they cannot drift apart.
+ * this returns, so they cannot drift apart. The signer is the platform's (package.json `#crypto`):
+ * node:crypto on Node, Web Crypto elsewhere, whose hashes are promises; hence the promise here.
  */
 import { ACCEPT_ENCODING } from "../transport/answer.js";
 import type { Credentials } from "../credentials.js";
-import { signTc3 } from "./sign-tc3.js";
+import { signTc3 } from "#crypto";
 import { TCGEN_VERSION } from "../version.js";
 import { toQueryString } from "./wire.js";
 
@@ -37,7 +38,7 @@ export const MAX_GET_QUERY_BYTES = 32 * 1024;
  * null sends `Authorization: SKIP`, unsigned, as Tencent documents for the few actions that take
  * no key (STS `AssumeRoleWithWebIdentity`).
  */
-export function prepareRequest(settings: RequestSettings, action: string, json: string, credentials: Credentials | null, timestamp: number): PreparedRequest {
+export async function prepareRequest(settings: RequestSettings, action: string, json: string, credentials: Credentials | null, timestamp: number): Promise<PreparedRequest> {
   const get = settings.method === "GET";
   // GET carries the parameters flattened in the query and signs the empty payload.
   const query = get ? toQueryString(JSON.parse(json) as Record<string, unknown>) : "";
@@ -57,7 +58,7 @@ export function prepareRequest(settings: RequestSettings, action: string, json: 
   if (settings.region) headers["X-TC-Region"] = settings.region;
   if (settings.language) headers["X-TC-Language"] = settings.language;
   if (credentials?.token) headers["X-TC-Token"] = credentials.token;
-  headers["Authorization"] = credentials === null ? "SKIP" : signTc3({
+  headers["Authorization"] = credentials === null ? "SKIP" : (await signTc3({
     method: settings.method,
     host: settings.endpoint.host,
     contentType,
@@ -67,7 +68,7 @@ export function prepareRequest(settings: RequestSettings, action: string, json: 
     timestamp,
     service: settings.service,
     credentials,
-  }).authorization;
+  })).authorization;
   const url = query === "" ? settings.endpoint : new URL(`${settings.endpoint.href}?${query}`);
   return { url, method: settings.method, headers, body: get ? undefined : json };
 }

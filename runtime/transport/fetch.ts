@@ -7,16 +7,28 @@
  * Written over `fetch` directly rather than through openapi-fetch: the typed paths openapi-fetch adds
  * are the generated functions' job, and a one-call program should not carry a second HTTP client.
  */
-import { announcedLength, answerCoding, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "./answer.js";
+import { announcedLength, answerCoding, DEFAULT_MAX_ANSWER_BYTES, ERROR_BODY_READ_BYTES, readWebBody, refusedCodingMessage } from "./answer.js";
 import type { TextResult } from "./envelope.js";
 import { AnswerTooLargeError, TencentCloudTransportError } from "../errors/index.js";
 import type { PreparedRequest } from "../request/prepare.js";
+import { globalFetch, type ProviderSendOptions, type Transport } from "./platform.js";
 
 export interface FetchSendOptions {
   readonly fetch: (request: Request) => Promise<Response>;
   readonly maxAnswerBytes: number;
   /** Removes the client's secrets from text bound for an error. */
   readonly redact: (text: string) => string;
+}
+
+/** A client's transport over `fetchImpl`: each attempt with its scope's AbortSignal. */
+export function fetchTransport(fetchImpl: FetchSendOptions["fetch"], options: Omit<FetchSendOptions, "fetch">): Transport {
+  const sendOptions: FetchSendOptions = { fetch: fetchImpl, maxAnswerBytes: options.maxAnswerBytes, redact: options.redact };
+  return (action, prepared, scope) => sendWithFetch(action, prepared, scope.signal, sendOptions);
+}
+
+/** One request of a credentials provider through the global fetch. */
+export function sendProviderWithFetch(prepared: PreparedRequest, options: ProviderSendOptions): Promise<TextResult> {
+  return sendWithFetch(options.what, prepared, options.signal, { fetch: globalFetch, maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES, redact: options.redact });
 }
 
 export async function sendWithFetch(action: string, prepared: PreparedRequest, signal: AbortSignal, options: FetchSendOptions): Promise<TextResult> {

@@ -213,6 +213,9 @@ function memberName(name: ts.PropertyName): string | undefined {
 
 let globalsCache: ReadonlySet<string> | undefined;
 
+/** Set by the bundled command's build (scripts/package/cli.ts): the bundle carries no TypeScript lib files. */
+declare const TCGEN_LIBRARY_GLOBALS: readonly string[] | undefined;
+
 /**
  * The globals of the JavaScript library that generated code may use, as TypeScript declares them:
  * every top-level name of its ES5 to ES2024 library files (not the DOM's, which generated code does
@@ -220,6 +223,7 @@ let globalsCache: ReadonlySet<string> | undefined;
  */
 export function libraryGlobals(): ReadonlySet<string> {
   if (globalsCache) return globalsCache;
+  if (typeof TCGEN_LIBRARY_GLOBALS !== "undefined") return (globalsCache = new Set(TCGEN_LIBRARY_GLOBALS));
   const libDir = path.dirname(createRequire(import.meta.url).resolve("typescript/lib/lib.es5.d.ts"));
   const names = new Set<string>();
   for (const file of readdirSync(libDir).filter((f) => /^lib\.(es5|es20\d\d(\.[a-z.]+)?|decorators(\.legacy)?)\.d\.ts$/.test(f) && !f.includes(".full."))) {

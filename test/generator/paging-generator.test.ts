@@ -13,6 +13,7 @@ import { generate } from "../../scripts/generate.js";
 import { startMock, type MockCall, type RunningMock } from "../../mock/server.js";
 import type { MockServiceDefinition } from "../../mock/definition.js";
 import { positionIn, repoRoot, scratchDir, specProblems } from "../support/helpers.js";
+import { sourcePathsOption } from "../support/source-paths.js";
 
 const fixturePath = path.join(repoRoot, "test/fixtures/specs/cbs/2017-03-12.yaml");
 const fixture = readFile(fixturePath, "utf8");
@@ -84,6 +85,7 @@ describe("the cbs fixture: two paged or polled actions", () => {
       lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.asynciterable.d.ts"],
       types: ["node"],
       typeRoots: [path.join(repoRoot, "node_modules/@types")],
+      paths: sourcePathsOption(),
       noUncheckedIndexedAccess: true,
       verbatimModuleSyntax: true,
       skipLibCheck: true,

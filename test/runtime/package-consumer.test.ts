@@ -25,7 +25,7 @@ const tscBin = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 /** Consumers may compile our output with TypeScript 7 (the native compiler) while we generate with 5.x. */
 const TYPESCRIPT_7 = "typescript@7.0.2";
 
-/** Packing builds (prepare) and installing may hit the registry: be generous. */
+/** Packing builds (prepack) and installing may hit the registry: be generous. */
 const SETUP_TIMEOUT = 240_000;
 const STEP_TIMEOUT = 120_000;
 /** Child processes must never hang the suite. */
@@ -237,8 +237,8 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     await mkdir(packDir);
     await mkdir(consumerDir);
 
-    // 1. npm pack (runs `prepare`, i.e. the build).
-    const packed = await timed("npm pack (with prepare/build)", () =>
+    // 1. npm pack (runs `prepack`, i.e. the build).
+    const packed = await timed("npm pack (with prepack/build)", () =>
       exec("npm", ["pack", "--json", "--pack-destination", packDir], repoRoot),
     );
     if (packed.code !== 0) throw new Error(describeOutcome("npm pack", packed));
@@ -246,7 +246,7 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
     if (tarballs.length !== 1) throw new Error(`expected one tarball in ${packDir}, found ${JSON.stringify(tarballs)}`);
     tarball = path.join(packDir, tarballs[0]!);
     tarballBytes = (await stat(tarball)).size;
-    // --json output may be preceded by the prepare script's banner: parse from the array's start.
+    // --json output may be preceded by the prepack script's banner: parse from the array's start.
     const jsonStart = packed.stdout.search(/^\[/m);
     if (jsonStart >= 0) {
       try {

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { sourcePathsOption } from "./source-paths.js";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -23,11 +24,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `tcgen <args>` from source (through tsx) in `cwd`, like `npm run generate` does. */
+/**
+ * Runs `tcgen <args>` from source (through tsx) in `cwd`, like `npm run generate` does. tsx is told
+ * the repository's tsconfig.json wherever `cwd` is: its `paths` resolve package.json's `#` imports
+ * to the runtime's sources, not to a dist/ that may be stale or absent.
+ */
 export async function runCli(args: string[], cwd = repoRoot): Promise<CliResult> {
   const entry = path.join(repoRoot, "scripts", "tcgen.ts");
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", entry, ...args], { cwd });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", entry, ...args], {
+      cwd,
+      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(repoRoot, "tsconfig.json") },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -77,6 +85,7 @@ export function strictCompilerOptions(ts: typeof import("typescript")): import("
     noFallthroughCasesInSwitch: true,
     verbatimModuleSyntax: true,
     skipLibCheck: true,
+    paths: sourcePathsOption(),
   };
 }
 

@@ -1,0 +1,28 @@
+/**
+ * An esbuild plugin for bundling the repository's sources for one platform: package.json's `#`
+ * imports (`#crypto`, `#transport`, `#files`) resolve to the sources of that platform's modules
+ * (`node` or `default` condition), as they resolve to dist/ in the published package. (tsconfig.json's
+ * `paths`, which esbuild would otherwise apply, give Node's modules to every platform.)
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Plugin } from "esbuild";
+import { repoRoot } from "./paths.js";
+
+type Imports = Record<string, Record<"node" | "default", { default: string }>>;
+
+export function platformSources(platform: "node" | "browser"): Plugin {
+  const imports = (JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { imports: Imports }).imports;
+  const condition = platform === "node" ? "node" : "default";
+  return {
+    name: "platform-sources",
+    setup(build) {
+      build.onResolve({ filter: /^#/ }, (args) => {
+        const target = imports[args.path]?.[condition]?.default;
+        if (target === undefined) return { errors: [{ text: `package.json imports has no ${args.path} (${condition})` }] };
+        // ./dist/runtime/x.js is compiled from ./runtime/x.ts.
+        return { path: path.join(repoRoot, target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")) };
+      });
+    },
+  };
+}
