@@ -1,15 +1,15 @@
 /**
  * Builds the published `tcgen` command: scripts/tcgen.ts and everything it loads (the generator,
  * import, verify, diff, the emulator's command) bundled by esbuild into dist/cli/, with the generator's
- * own dependencies (openapi-typescript and the TypeScript 5.x it runs, yaml, handlebars, prettier,
- * chokidar) inside the bundle. A consumer's `npm install tcgen` then resolves none of them: the
- * consumer's TypeScript version never meets the generator's, and nothing runs at install.
+ * own dependencies (openapi-typescript and the TypeScript 5.x it runs, yaml, handlebars, chokidar)
+ * inside the bundle. A consumer's `npm install tcgen` then resolves none of them: the consumer's
+ * TypeScript version never meets the generator's, and nothing runs at install.
  * `hash-wasm` stays outside: it is the package's one runtime dependency (the emulator's CRC-64).
  */
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { libraryGlobals } from "../check/emitted-names.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -42,14 +42,6 @@ const BANNER = [
   "const __dirname = __tcgenDirname(__filename);",
 ].join("\n");
 
-/** `prettier` is its standalone build with the TypeScript plugins only (scripts/package/prettier-typescript.ts). */
-const prettierTypescriptOnly: Plugin = {
-  name: "prettier-typescript-only",
-  setup(build) {
-    build.onResolve({ filter: /^prettier$/ }, () => ({ path: path.join(repoRoot, "scripts", "package", "prettier-typescript.ts") }));
-  },
-};
-
 /** Bundles the sources of this repository into `packageDir`/dist/cli/ (the repository's own by default, or a stage's). */
 export async function buildCli(packageDir = repoRoot): Promise<Metafile> {
   const { outDir, buildDir, replacedDir } = places(packageDir);
@@ -71,7 +63,6 @@ export async function buildCli(packageDir = repoRoot): Promise<Metafile> {
     // The bundle has no TypeScript lib files to read: the globals generated names must not shadow,
     // taken from the TypeScript this build runs with (the one bundled).
     define: { TCGEN_LIBRARY_GLOBALS: JSON.stringify([...libraryGlobals()].sort()) },
-    plugins: [prettierTypescriptOnly],
     metafile: true,
     logLevel: "warning",
     logOverride: {
