@@ -22,7 +22,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import type { NameOrigins } from "../model/names.js";
-import { internalImportOf } from "../emit/template-context.js";
+import { internalImportOf } from "../lib/runtime-imports.js";
 
 export interface NameClash {
   readonly name: string;

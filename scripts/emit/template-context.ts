@@ -3,6 +3,7 @@
  * specifier, the validators' code, the int64 plans, the error descriptions). Adding a field the
  * templates use is adding it here (or to the model, scripts/model/service-model.ts).
  */
+import { internalImportOf, mockImportOf } from "../lib/runtime-imports.js";
 import { byCodePoint, type Json } from "../lib/utils.js";
 import { buildInt64Plans } from "../model/int64.js";
 import type { ServiceModel } from "../model/service-model.js";
@@ -33,24 +34,6 @@ export function templateContext(model: ServiceModel, root: Json, options: EmitOp
 }
 
 export type TemplateContext = ReturnType<typeof templateContext>;
-
-/**
- * The runtime's internal entry (what generated code imports) beside its public one:
- * `tcgen/runtime` → `tcgen/runtime/internal`, `../../runtime/index.js` → `../../runtime/internal.js`.
- */
-export function internalImportOf(runtimeImport: string): string {
-  return runtimeImport.endsWith("/index.js") ? `${runtimeImport.slice(0, -"/index.js".length)}/internal.js` : `${runtimeImport}/internal`;
-}
-
-/**
- * The emulator's entry beside the runtime, for the type of the generated `mock.ts`:
- * `tcgen/runtime` → `tcgen/mock`, `../../runtime/index.js` → `../../mock/index.js`; `tcgen/mock` otherwise.
- */
-export function mockImportOf(runtimeImport: string): string {
-  if (runtimeImport.endsWith("runtime/index.js")) return `${runtimeImport.slice(0, -"runtime/index.js".length)}mock/index.js`;
-  if (runtimeImport.endsWith("/runtime")) return `${runtimeImport.slice(0, -"runtime".length)}mock`;
-  return "tcgen/mock";
-}
 
 /** What mock.ts lists as JSON values: the error codes, and each action's codes and examples. */
 function mockFacts(model: ServiceModel) {

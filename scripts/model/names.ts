@@ -89,7 +89,6 @@ export function enumName(schema: string, property: string): string | undefined {
  * relative to the member.
  */
 export function enumTarget(member: unknown): { target: Record<string, unknown>; pointer: string } | undefined {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
   const onItems = isObject(member) && member["type"] === "array" && isObject(member["items"]);
   const target = onItems ? (member as Record<string, unknown>)["items"] : member;
   if (!isObject(target) || !Array.isArray(target["enum"]) || !Array.isArray(target["x-enum-varnames"])) return undefined;
