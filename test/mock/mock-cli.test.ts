@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { createMongodbClient } from "../../generated/mongodb/index.js";
 import { MOCK_CREDENTIALS } from "../../mock/server.js";
 import { TCGEN_VERSION } from "../../runtime/version.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { generate } from "../../scripts/generate.js";
 import { repoRoot, runCli, scratchDir } from "../support/helpers.js";
 
@@ -108,6 +110,21 @@ describe("tcgen mock --spec", () => {
       await rm(scratch, { recursive: true, force: true });
     }
   });
+
+  it("loads every spec of the hostile corpus the generator accepts, its payloads executing nowhere", async () => {
+    const expected = JSON.parse(readFileSync(path.join(repoRoot, "test/fixtures/corpus/expected.json"), "utf8")) as Record<string, { spec: string; problems?: unknown[] }>;
+    const specs = Object.values(expected)
+      .filter((entry) => !entry.problems?.length)
+      .map((entry) => path.join(repoRoot, "test/fixtures/corpus", entry.spec));
+    expect(specs.length).toBeGreaterThan(40);
+    const child = path.join(repoRoot, "test/mock/mock-spec-corpus-child.ts");
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", child, ...specs], { cwd: repoRoot, maxBuffer: 1 << 20 });
+    const seen = JSON.parse(stdout) as { served: { spec: string; actions: number }[]; injected: unknown };
+    expect(seen.served.map((s) => s.spec)).toEqual(specs);
+    for (const { actions } of seen.served) expect(actions).toBeGreaterThan(0);
+    // The corpus' payloads set this global if any of them ever runs.
+    expect(seen.injected).toBeNull();
+  }, 180_000);
 
   it("reports a bad spec at its file:line:col, a missing service by name, and a typo in a flag before reading the spec", async () => {
     const scratch = await scratchDir("mock-spec-bad");
