@@ -20,8 +20,8 @@ export function platformSources(platform: "node" | "browser"): Plugin {
       build.onResolve({ filter: /^#/ }, (args) => {
         const target = imports[args.path]?.[condition]?.default;
         if (target === undefined) return { errors: [{ text: `package.json imports has no ${args.path} (${condition})` }] };
-        // ./dist/runtime/x.js is compiled from ./runtime/x.ts.
-        return { path: path.join(repoRoot, target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")) };
+        // ./dist/esm/runtime/x.js is bundled from ./runtime/x.ts (scripts/package/build.ts).
+        return { path: path.join(repoRoot, target.replace(/^\.\/dist\/esm\//, "").replace(/\.js$/, ".ts")) };
       });
     },
   };

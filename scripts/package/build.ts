@@ -10,7 +10,8 @@
  * whose `require` branches name the `.cjs` files. Dynamic `import()`s stay as they are: the
  * optional ES-module-only proxy packages load from CommonJS too.
  *
- * Then every file package.json's `exports` and `imports` name is checked to exist.
+ * Then dist/esm/, the pre-bundled ES modules (bundleEsm), and every file package.json's `exports` and
+ * `imports` name is checked to exist.
  *
  *   tsx scripts/package/build.ts
  */
@@ -105,9 +106,57 @@ export async function buildPackage(root = packageRoot()): Promise<void> {
     await writeFile(target, cjsDeclaration(await readFile(file, "utf8"), target, nodeTargets));
   }
 
+  await bundleEsm(root, manifest);
+
   const targets = [...conditionTargets(manifest.imports), ...conditionTargets(manifest.exports)].filter((target) => target.startsWith("./dist/"));
   const missing = targets.filter((target) => !existsSync(path.join(root, target)));
   if (missing.length > 0) throw new Error(`package.json names files the build did not write: ${missing.join(", ")}`);
+}
+
+/** Where the pre-bundled ES modules go: `exports` and `imports` name them for `import`. */
+export const ESM_BUNDLE_DIR = "dist/esm";
+
+/**
+ * dist/esm/: the ES modules `exports` and `imports` name for `import`, pre-bundled by esbuild in one
+ * build with code splitting, so that every entry point and platform module shares one copy of each
+ * class (`instanceof TencentCloudApiError` holds across `tcgen/mongodb` and `tcgen/runtime`) while a
+ * program loads a handful of modules instead of about sixty: Node's per-module cost was most of the
+ * import time (`npm run bench -- --only=footprint`). The `#` imports stay imports, so each platform
+ * still picks its own modules; packages stay external. Source maps are not shipped (the tsc tree
+ * beside it keeps the per-file modules the declarations describe).
+ */
+async function bundleEsm(root: string, manifest: Manifest): Promise<void> {
+  const out = path.join(root, ESM_BUNDLE_DIR);
+  await rm(out, { recursive: true, force: true });
+  const prefix = `./${ESM_BUNDLE_DIR}/`;
+  const entries = [...conditionTargets(manifest.imports), ...conditionTargets(manifest.exports)].filter((target) => target.startsWith(prefix) && target.endsWith(".js"));
+  if (entries.length === 0) throw new Error(`package.json names no module under ${prefix}`);
+  const result = await build({
+    // Relative to the package: the modules' path comments are the same wherever it is built.
+    absWorkingDir: root,
+    entryPoints: entries.map((target) => path.join(root, "dist", target.slice(prefix.length))),
+    outdir: out,
+    outbase: path.join(root, "dist"),
+    entryNames: "[dir]/[name]",
+    chunkNames: "chunks/[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    packages: "external",
+    external: ["node:*"],
+    plugins: [
+      {
+        name: "platform-imports-stay-imports",
+        setup(build) {
+          build.onResolve({ filter: /^#/ }, (args) => ({ path: args.path, external: true }));
+        },
+      },
+    ],
+    logLevel: "silent",
+  });
+  if (result.warnings.length > 0) throw new Error(`${ESM_BUNDLE_DIR}: ${result.warnings.map((w) => w.text).join("; ")}`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(packageRoot(), "scripts/package/build.ts")) {

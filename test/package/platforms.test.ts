@@ -154,7 +154,7 @@ describe("the packed package on every kind of consumer", { timeout: CHILD_TIMEOU
     const result = JSON.parse(outcome.stdout.trim().split("\n").at(-1)!) as { requestId: string; replicaSet: string; resolved: string };
     expect(result.requestId).toMatch(/\S/);
     expect(result.replicaSet).toBe("cmgo-dygv1rnp_0");
-    expect(result.resolved).toMatch(/\/node_modules\/tcgen\/dist\/generated\/mongodb\/index\.js$/);
+    expect(result.resolved).toMatch(/\/node_modules\/tcgen\/dist\/esm\/generated\/mongodb\/index\.js$/);
   });
 
   it("a CommonJS program requires them without require(esm), with credentials from the environment", async () => {
@@ -190,8 +190,8 @@ console.log(JSON.stringify({ requestId: RequestId }));
       const result = await build({ entryPoints: [entry], bundle: true, minify: true, platform: "browser", format: "esm", write: false, absWorkingDir: esmDir, metafile: true, logLevel: "silent" });
       const inputs = Object.keys(result.metafile.inputs);
       expect(inputs.filter((input) => input.startsWith("node:"))).toEqual([]);
-      expect(inputs.some((input) => input.endsWith("dist/runtime/request/sign-tc3-web.js"))).toBe(true);
-      expect(inputs.some((input) => input.endsWith("dist/runtime/transport/platform-web.js"))).toBe(true);
+      expect(inputs.some((input) => input.endsWith("dist/esm/runtime/request/sign-tc3-web.js"))).toBe(true);
+      expect(inputs.some((input) => input.endsWith("dist/esm/runtime/transport/platform-web.js"))).toBe(true);
       expect(inputs.some((input) => /platform-node|files-node|sign-tc3\.js$|transport\/node\.js/.test(input))).toBe(false);
       // The bundle needs only what browsers have (fetch, crypto.subtle, TextEncoder): Node has them too.
       const bundle = path.join(esmDir, "browser.bundle.mjs");

@@ -154,6 +154,7 @@ export {};
 
 /** Plain JS, the same calls as main.ts, printing JSON for the test to check. */
 const RUN_MJS = `import { createMongodbClient, TencentCloudApiError } from "tcgen/mongodb";
+import { TencentCloudApiError as RuntimeApiError, TcgenError } from "tcgen/runtime";
 
 const secretId = process.env.CONSUMER_SECRET_ID;
 const secretKey = process.env.CONSUMER_SECRET_KEY;
@@ -180,6 +181,8 @@ try {
   wrong = {
     rejected: true,
     isTencentCloudApiError: error instanceof TencentCloudApiError,
+    // One class shared by every entry point, however the package is laid out.
+    sameClassAcrossEntries: TencentCloudApiError === RuntimeApiError && error instanceof RuntimeApiError && error instanceof TcgenError,
     name: error?.name,
     code: error?.code,
     requestId: error?.requestId,
@@ -352,6 +355,7 @@ describe("the packed tarball, installed into a consumer project", { timeout: STE
       expect(result.wrong).toMatchObject({
         rejected: true,
         isTencentCloudApiError: true,
+        sameClassAcrossEntries: true,
         code: "AuthFailure.SignatureFailure",
       });
       expect(typeof result.wrong.requestId).toBe("string");
