@@ -1,7 +1,7 @@
 /**
  * One worker process of `bench/fleet.ts`: the real job (jobs/backup/job.ts `backupInstance`, as
- * `tcgen-backup --fleet` runs it) taking instances from the fleet queue: DescribeDBBackups,
- * CreateBackupDownloadTask (the shards found by asking for one more), the waiter on
+ * `tcgen-backup --fleet` runs it) taking instances from the fleet queue: DescribeDBInstances (the
+ * shards), DescribeDBBackups, one CreateBackupDownloadTask for all shards, the waiter on
  * DescribeBackupDownloadTask, then each file downloaded with its size, CRC-64 and SHA-256 checked and
  * the manifest written. The client's in-process limiter is off; with `redis` every attempt takes a
  * slot of the shared Redis limiter first, with `off` nothing limits it.

@@ -92,7 +92,7 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetRunResult
   const redis = await startRedis();
   const seeds: InstanceSeed[] = Array.from({ length: options.instances }, (_, i) => ({
     InstanceId: `cmgo-fleet${String(i).padStart(3, "0")}`,
-    // 3-shard clusters: the job finds the shards by asking for one more (4 CreateBackupDownloadTask per run).
+    // 3-shard clusters: the job lists the shards (DescribeDBInstances) and asks for all three in one CreateBackupDownloadTask.
     ClusterType: "sharded",
     Shards: 3,
     Region: "ap-guangzhou",
