@@ -119,7 +119,7 @@ export const ESM_BUNDLE_DIR = "dist/esm";
 /**
  * dist/esm/: the ES modules `exports` and `imports` name for `import`, pre-bundled by esbuild in one
  * build with code splitting, so that every entry point and platform module shares one copy of each
- * class (`instanceof TencentCloudApiError` holds across `tcgen/mongodb` and `tcgen/runtime`) while a
+ * class (`instanceof TencentCloudApiError` holds across a generated client's entry and `tcgen/runtime`) while a
  * program loads a handful of modules instead of about sixty: Node's per-module cost was most of the
  * import time (`npm run bench -- --only=footprint`). The `#` imports stay imports, so each platform
  * still picks its own modules; packages stay external. Source maps are not shipped (the tsc tree
