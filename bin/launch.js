@@ -28,11 +28,13 @@ export function launch(command, program) {
   if (!atLeast(process.versions.node.split(".").map(Number), MINIMUM_NODE)) {
     return fail(command, `needs Node.js ${MINIMUM_NODE.join(".")} or later; this is Node.js ${process.version}`);
   }
-  // A reader that goes away (`tcgen mock | head -1`) must not crash a server or a backup with an
+  // A reader that goes away (`tcgen mock 2>&1 | head -1`) must not crash a server or a backup with an
   // unhandled EPIPE: the command goes on, its further output dropped, as with output to /dev/null.
-  process.stdout.on("error", (error) => {
-    if (error?.code !== "EPIPE") throw error;
-  });
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error) => {
+      if (error?.code !== "EPIPE") throw error;
+    });
+  }
   const file = new URL(program, import.meta.url);
   if (!existsSync(file)) {
     return fail(

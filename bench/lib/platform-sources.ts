@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Plugin } from "esbuild";
+import { ESM_BUNDLE_DIR } from "../../scripts/package/build.js";
 import { repoRoot } from "./paths.js";
 
 type Imports = Record<string, Record<"node" | "default", { default: string }>>;
@@ -21,7 +22,9 @@ export function platformSources(platform: "node" | "browser"): Plugin {
         const target = imports[args.path]?.[condition]?.default;
         if (target === undefined) return { errors: [{ text: `package.json imports has no ${args.path} (${condition})` }] };
         // ./dist/esm/runtime/x.js is bundled from ./runtime/x.ts (scripts/package/build.ts).
-        return { path: path.join(repoRoot, target.replace(/^\.\/dist\/esm\//, "").replace(/\.js$/, ".ts")) };
+        const source = path.relative(ESM_BUNDLE_DIR, target).replace(/\.js$/, ".ts");
+        if (source.startsWith("..")) return { errors: [{ text: `package.json imports ${args.path} (${condition}): ${target} is not under ${ESM_BUNDLE_DIR}` }] };
+        return { path: path.join(repoRoot, source) };
       });
     },
   };
